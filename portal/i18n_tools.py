@@ -1,0 +1,72 @@
+"""Catalog maintenance: extract messages per area domain and merge into kk/ru catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
+from babel.messages.pofile import read_po, write_po
+from jinja2.ext import babel_extract
+
+from portal.config import ROOT
+from portal.i18n import DOMAINS, LOCALES, domain_for, po_path
+
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "trimmed": "true"}
+
+
+def source_files() -> Iterator[Path]:
+    """Python modules and templates that may contain user-facing strings."""
+    yield from sorted((ROOT / "portal").rglob("*.py"))
+    yield from sorted((ROOT / "jobs").rglob("*.py"))
+    yield from sorted((ROOT / "templates").rglob("*.html"))
+    yield from sorted((ROOT / "templates").rglob("*.txt"))
+
+
+def extract_domains() -> dict[str, Catalog]:
+    """One template catalog per domain with every message found in the sources."""
+    catalogs = {d: Catalog(project="ucc-portal", charset="utf-8") for d in DOMAINS}
+    for path in source_files():
+        method = extract_method(path)
+        domain = domain_for(path) if path.is_relative_to(ROOT / "portal") or \
+            path.is_relative_to(ROOT / "templates") else "messages"
+        with path.open("rb") as fh:
+            for lineno, message, comments, context in extract(
+                    method, fh, KEYWORDS, options=JINJA_OPTIONS if method != "python" else {},
+                    comment_tags=("TRANSLATORS:",)):
+                catalogs[domain].add(message, None, [(str(path.relative_to(ROOT)), lineno)],
+                                     auto_comments=comments, context=context)
+    return catalogs
+
+
+def extract_method(path: Path):  # type: ignore[no-untyped-def]
+    """Babel extraction method for a file."""
+    return "python" if path.suffix == ".py" else babel_extract
+
+
+def update_catalogs() -> list[str]:
+    """Merge freshly extracted messages into every kk/ru catalog; report what changed."""
+    report = []
+    for domain, template in extract_domains().items():
+        if not len(template):
+            continue
+        for locale in LOCALES:
+            path = po_path(locale, domain)
+            if path.exists():
+                with path.open("rb") as fh:
+                    catalog = read_po(fh, locale=locale)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                catalog = Catalog(locale=locale, domain=domain, project="ucc-portal")
+            before = {m.id for m in catalog if m.id}
+            catalog.update(template, no_fuzzy_matching=True)
+            after = {m.id for m in catalog if m.id}
+            with path.open("wb") as fh:
+                write_po(fh, catalog, width=100, sort_output=False, ignore_obsolete=True,
+                         omit_header=False)
+            untranslated = sum(1 for m in catalog if m.id and not m.string)
+            report.append(f"{locale}/{domain}: {len(after)} messages, +{len(after - before)} new, "
+                          f"-{len(before - after)} removed, {untranslated} untranslated")
+    return report

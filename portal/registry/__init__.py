@@ -1,0 +1,1 @@
+"""Public services registry, responsible persons and the Annex 1 workflow."""
