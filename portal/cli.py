@@ -163,10 +163,23 @@ def translate_compile() -> None:
     click.echo(f"{compile_catalogs(force=True)} catalog(s) compiled.")
 
 
+@translate_group.command("import")
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+def translate_import(sheet: str) -> None:
+    """Fill translations from a sheet: msgid<TAB>kk<TAB>ru per line."""
+    from pathlib import Path
+
+    from portal.i18n_tools import import_translations, read_tsv
+
+    click.echo(f"{import_translations(read_tsv(Path(sheet)))} translation(s) set.")
+
+
+main.add_command(translate_group)  # needs no database: works on a bare checkout
+
+
 def register_app_commands(app: Flask) -> None:
     """Attach commands to ``app.cli`` (both ``portal`` and ``flask`` use them)."""
-    for cmd in (db_group, seed_demo_command, create_user_command, worker_command, cron_command,
-                translate_group):
+    for cmd in (db_group, seed_demo_command, create_user_command, worker_command, cron_command):
         app.cli.add_command(cmd)
     from portal import AREAS
 

@@ -14,7 +14,7 @@ def is_htmx() -> bool:
     )
 
 
-def render_page(page: str, fragment: str, **context: Any) -> Response:
+def render_page(page: str, fragment: str, /, **context: Any) -> Response:
     """Render ``fragment`` for htmx requests and ``page`` (which includes it) otherwise."""
     template = fragment if is_htmx() else page
     response = make_response(render_template(template, **context))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from portal.config import ROOT
@@ -81,6 +81,8 @@ def compile_catalogs(force: bool = False) -> int:
 
 def select_locale() -> str:
     """User preference, then the session, then the browser, then Kazakh."""
+    if not has_request_context():  # CLI and jobs choose with force_locale()
+        return DEFAULT_LOCALE
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

@@ -70,3 +70,40 @@ def update_catalogs() -> list[str]:
             report.append(f"{locale}/{domain}: {len(after)} messages, +{len(after - before)} new, "
                           f"-{len(before - after)} removed, {untranslated} untranslated")
     return report
+
+
+def import_translations(rows: list[tuple[str, str, str]]) -> int:
+    """Set kk and ru translations for msgids (rows of msgid, kk, ru) in every catalog."""
+    table = {msgid: {"kk": kk, "ru": ru} for msgid, kk, ru in rows}
+    changed = 0
+    for locale in LOCALES:
+        for domain in DOMAINS:
+            path = po_path(locale, domain)
+            if not path.exists():
+                continue
+            with path.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+            touched = False
+            for message in catalog:
+                if message.id and message.id in table and table[message.id][locale]:
+                    message.string = table[message.id][locale]
+                    message.flags.discard("fuzzy")
+                    touched = True
+                    changed += 1
+            if touched:
+                with path.open("wb") as fh:
+                    write_po(fh, catalog, width=100, sort_output=False, ignore_obsolete=True)
+    return changed
+
+
+def read_tsv(path: Path) -> list[tuple[str, str, str]]:
+    """Rows of a translation sheet: msgid<TAB>kk<TAB>ru, '#' lines ignored."""
+    rows = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise ValueError(f"{path}:{lineno}: expected 3 tab-separated columns")
+        rows.append((parts[0], parts[1], parts[2]))
+    return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import request
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from portal.admin import bp
 from portal.agencies.models import Agency
@@ -47,7 +47,7 @@ def audit():
     if until := _parse_day(args.get("until")):
         stmt = stmt.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time.min, tz))
     page = paginate(db.session, stmt, args.get("page", 1, type=int), per_page=50)
-    types = db.session.scalars(select(distinct(AuditEntry.object_type)).order_by(
+    types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(
         AuditEntry.object_type)).all()
     agencies = db.session.scalars(select(Agency).order_by(Agency.name_ru)).all()
     return render_page("admin/audit.html", "admin/_audit_table.html", page=page,

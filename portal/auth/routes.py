@@ -80,7 +80,7 @@ def change_password():
             getattr(form, err.field or "new").errors.append(err.message)
         else:
             db.session.commit()
-            login_user(current_user)  # re-issue the session with the new version
+            login_user(current_user._get_current_object())  # re-issue the session with the new version
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

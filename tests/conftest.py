@@ -1,0 +1,135 @@
+"""Test fixtures: real PostgreSQL and Redis/Valkey, savepoint isolation per test.
+
+Services: ``TEST_DATABASE_URL`` (a server URL whose user may create databases) and
+``TEST_REDIS_URL``; when unset, an embedded PostgreSQL and Valkey are started for
+the session (a newcomer's laptop).  A fresh database is created and migrated once
+per session and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+import jobs
+from portal import create_app, migrate
+from portal.db import db
+
+
+def _start_embedded(stack: ExitStack, tmp: Path, need_pg: bool, need_redis: bool
+                    ) -> tuple[str | None, str | None]:
+    from portal.embedded import EmbeddedServices
+
+    services = stack.enter_context(EmbeddedServices(tmp, postgres=need_pg, valkey=need_redis))
+    return services.database_url, services.redis_url
+
+
+@pytest.fixture(scope="session")
+def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(PostgreSQL server URL, Redis URL) — configured or embedded."""
+    pg = os.environ.get("TEST_DATABASE_URL")
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    with ExitStack() as stack:
+        if not pg or not redis_url:
+            emb_pg, emb_redis = _start_embedded(stack, tmp_path_factory.mktemp("embedded"),
+                                                need_pg=not pg, need_redis=not redis_url)
+            pg = pg or emb_pg
+            redis_url = redis_url or emb_redis
+        assert pg and redis_url
+        yield pg, redis_url
+
+
+def _admin_conninfo(url: str) -> str:
+    u = make_url(url).set(drivername="postgresql")
+    return u.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def make_database(service_urls: tuple[str, str]) -> Iterator:
+    """Factory: create an empty database on the test server; all are dropped at the end."""
+    server = service_urls[0]
+    created: list[str] = []
+
+    def factory(prefix: str = "portal_test") -> str:
+        name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        with psycopg.connect(_admin_conninfo(server), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        created.append(name)
+        url = make_url(server).set(drivername="postgresql+psycopg", database=name)
+        return url.render_as_string(hide_password=False)
+
+    yield factory
+    with psycopg.connect(_admin_conninfo(server), autocommit=True) as conn:
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database) -> str:
+    """A migrated database for the test session."""
+    url = make_database()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url(service_urls: tuple[str, str]) -> str:
+    """Redis URL on a database number of its own (does not touch db 0)."""
+    base = service_urls[1]
+    return re.sub(r"/\d+$", "", base.rstrip("/")) + "/13"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The application under test, configured like production (CSRF on)."""
+    application = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "test-secret-key",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "DATA_DIR": tmp_path_factory.mktemp("data"),
+        "RQ_QUEUE": "portal-test",
+    })
+    jobs.set_app(application)
+    return application
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A DB session inside a transaction rolled back after the test."""
+    assert db.engine is not None
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    db.bind_connection(connection)
+    from portal.queue import redis_conn
+
+    redis_conn(app).flushdb()
+    # No app context stays pushed during the test: the test client's requests
+    # must get their own context (and their own ``g``), as in production.
+    sess = db.new_session()
+    try:
+        yield sess
+    finally:
+        sess.close()
+        db.bind_connection(None)
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Session) -> FlaskClient:
+    """A test client whose requests run in the test's transaction."""
+    return app.test_client()
