@@ -147,11 +147,12 @@ translate_group = click.Group("translate", help="Message catalogs (kk, ru).")
 
 
 @translate_group.command("update")
-def translate_update() -> None:
+@click.option("--domain", "domains", multiple=True, help="Only this catalog (repeatable).")
+def translate_update(domains: tuple[str, ...]) -> None:
     """Extract messages from code and templates and merge them into the catalogs."""
     from portal.i18n_tools import update_catalogs
 
-    for line in update_catalogs():
+    for line in update_catalogs(domains):
         click.echo(line)
 
 
@@ -165,13 +166,15 @@ def translate_compile() -> None:
 
 @translate_group.command("import")
 @click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
-def translate_import(sheet: str) -> None:
+@click.option("--domain", "domains", multiple=True, help="Only this catalog (repeatable).")
+def translate_import(sheet: str, domains: tuple[str, ...]) -> None:
     """Fill translations from a sheet: msgid<TAB>kk<TAB>ru per line."""
     from pathlib import Path
 
     from portal.i18n_tools import import_translations, read_tsv
 
-    click.echo(f"{import_translations(read_tsv(Path(sheet)))} translation(s) set.")
+    n = import_translations(read_tsv(Path(sheet)), domains)
+    click.echo(f"{n} translation(s) set.")
 
 
 main.add_command(translate_group)  # needs no database: works on a bare checkout

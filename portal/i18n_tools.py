@@ -46,11 +46,11 @@ def extract_method(path: Path):  # type: ignore[no-untyped-def]
     return "python" if path.suffix == ".py" else babel_extract
 
 
-def update_catalogs() -> list[str]:
-    """Merge freshly extracted messages into every kk/ru catalog; report what changed."""
+def update_catalogs(only: tuple[str, ...] = ()) -> list[str]:
+    """Merge freshly extracted messages into the kk/ru catalogs; report what changed."""
     report = []
     for domain, template in extract_domains().items():
-        if not len(template):
+        if (only and domain not in only) or not len(template):
             continue
         for locale in LOCALES:
             path = po_path(locale, domain)
@@ -72,12 +72,12 @@ def update_catalogs() -> list[str]:
     return report
 
 
-def import_translations(rows: list[tuple[str, str, str]]) -> int:
-    """Set kk and ru translations for msgids (rows of msgid, kk, ru) in every catalog."""
+def import_translations(rows: list[tuple[str, str, str]], only: tuple[str, ...] = ()) -> int:
+    """Set kk and ru translations for msgids (rows of msgid, kk, ru) in the catalogs."""
     table = {msgid: {"kk": kk, "ru": ru} for msgid, kk, ru in rows}
     changed = 0
     for locale in LOCALES:
-        for domain in DOMAINS:
+        for domain in only or DOMAINS:
             path = po_path(locale, domain)
             if not path.exists():
                 continue
