@@ -26,6 +26,8 @@ DOMAINS = (
     "messages",
     "registry",
     "obligations",
+    "onboarding",
+    "notify",
     "knowledge",
     "appeals",
     "ict",
