@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, func
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -38,51 +38,62 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=utcnow)
 
 
-class Database:
-    """One engine per app; one session per application context (request or job)."""
+class _State:
+    """One app's engine and session factory."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._factory: sessionmaker[Session] | None = None
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """Engine per app (kept in ``app.extensions``); one session per app context."""
 
     def init_app(self, app: Flask) -> None:
         """Create the engine from DATABASE_URL and close sessions at context teardown."""
-        self.engine = create_engine(
+        engine = create_engine(
             app.config["DATABASE_URL"],
             pool_pre_ping=True,
             pool_size=int(app.config.get("DB_POOL_SIZE", 5)),
             max_overflow=int(app.config.get("DB_MAX_OVERFLOW", 10)),
         )
-        self._factory = sessionmaker(self.engine, expire_on_commit=False)
-        app.extensions["portal_db"] = self
+        app.extensions["portal_db"] = _State(engine)
         app.teardown_appcontext(self._teardown)
 
-    def bind_connection(self, connection: Connection | None) -> None:
-        """Tests: make every session run inside ``connection`` using savepoints."""
-        assert self.engine is not None
+    @staticmethod
+    def _state(app: Flask | None = None) -> _State:
+        return (app or current_app).extensions["portal_db"]
+
+    def engine_for(self, app: Flask | None = None) -> Engine:
+        """The engine of ``app`` (default: the current app)."""
+        return self._state(app).engine
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine."""
+        return self._state().engine
+
+    def bind_connection(self, connection: Connection | None, app: Flask | None = None) -> None:
+        """Tests: make every session of ``app`` run inside ``connection`` using savepoints."""
+        state = self._state(app)
         if connection is None:
-            self._factory = sessionmaker(self.engine, expire_on_commit=False)
+            state.factory = sessionmaker(state.engine, expire_on_commit=False)
         else:
-            self._factory = sessionmaker(
-                bind=connection,
-                expire_on_commit=False,
-                join_transaction_mode="create_savepoint",
-            )
+            state.factory = sessionmaker(bind=connection, expire_on_commit=False,
+                                         join_transaction_mode="create_savepoint")
 
     @property
     def session(self) -> Session:
         """The session of the current application context."""
         sess = g.get("_db_session")
         if sess is None:
-            assert self._factory is not None, "Database.init_app() was not called"
-            sess = self._factory()
+            sess = self._state().factory()
             g._db_session = sess
         return sess
 
-    def new_session(self) -> Session:
-        """A session outside the app context (CLI, benchmarks); caller closes it."""
-        assert self._factory is not None
-        return self._factory()
+    def new_session(self, app: Flask | None = None) -> Session:
+        """A session outside the request cycle (CLI, tests, benchmarks); caller closes it."""
+        return self._state(app).factory()
 
     @staticmethod
     def _teardown(exc: BaseException | None) -> None:

@@ -110,21 +110,20 @@ def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
     """A DB session inside a transaction rolled back after the test."""
-    assert db.engine is not None
-    connection = db.engine.connect()
+    connection = db.engine_for(app).connect()
     transaction = connection.begin()
-    db.bind_connection(connection)
+    db.bind_connection(connection, app)
     from portal.queue import redis_conn
 
     redis_conn(app).flushdb()
     # No app context stays pushed during the test: the test client's requests
     # must get their own context (and their own ``g``), as in production.
-    sess = db.new_session()
+    sess = db.new_session(app)
     try:
         yield sess
     finally:
         sess.close()
-        db.bind_connection(None)
+        db.bind_connection(None, app)
         transaction.rollback()
         connection.close()
 
@@ -133,3 +132,75 @@ def session(app: Flask) -> Iterator[Session]:
 def client(app: Flask, session: Session) -> FlaskClient:
     """A test client whose requests run in the test's transaction."""
     return app.test_client()
+
+
+# --- browser tests: a real server thread on its own, really committed database ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+class LiveServer:
+    """A running portal: ``url``, its ``app`` and a ``session()`` factory that commits."""
+
+    def __init__(self, app: Flask, url: str) -> None:
+        self.app = app
+        self.url = url
+
+    def session(self) -> Session:
+        """A session on the live database; the caller commits and closes it."""
+        return db.new_session(self.app)
+
+
+@pytest.fixture(scope="session")
+def live_server(make_database, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[LiveServer]:
+    """The portal served by werkzeug in a thread, on a freshly migrated database."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    url = make_database("portal_live")
+    migrate.upgrade(url)
+    live_app = create_app({
+        "TESTING": True, "DATABASE_URL": url, "REDIS_URL": redis_url.rsplit("/", 1)[0] + "/12",
+        "SECRET_KEY": "live-secret", "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False, "DATA_DIR": tmp_path_factory.mktemp("live"),
+        "RQ_QUEUE": "portal-live",
+    })
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(live_app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Headless Debian Chromium driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI: install the Debian package 'chromium'")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                      headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    """A fresh browser page (own cookies) per test."""
+    context = browser.new_context(locale="ru-RU", accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()

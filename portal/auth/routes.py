@@ -49,8 +49,13 @@ def login():
             db.session.commit()
             flash(_("Wrong username or password, or the account is deactivated."), "error")
         else:
+            chosen = session.get("locale")  # a language picked on the login page wins
+            if chosen in LOCALES:
+                services.set_locale(db.session, user, chosen)
             db.session.commit()
-            session.clear()  # fresh session id on login
+            session.clear()  # fresh session on login
+            if chosen in LOCALES:
+                session["locale"] = chosen
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
