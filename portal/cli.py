@@ -23,7 +23,7 @@ def main() -> None:
     """1414 Unified Contact Center interaction portal."""
 
 
-@main.command("run")
+@main.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-worker", is_flag=True, help="Do not start the RQ worker and scheduler.")

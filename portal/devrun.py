@@ -70,6 +70,9 @@ def run_dev(host: str, port: int, with_worker: bool = True) -> int:
     """Run the development stack until Ctrl-C or SIGTERM; returns the exit code."""
     from portal.embedded import EmbeddedServices
 
+    # Ctrl-C must always stop us, even when started in the background by a script
+    # (non-interactive shells start background jobs with SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.setdefault("PORTAL_DEV", "1")
     data_dir = Path(os.environ.setdefault("PORTAL_DATA_DIR", str(Path.cwd() / "var")))
     data_dir.mkdir(parents=True, exist_ok=True)

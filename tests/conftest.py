@@ -27,23 +27,24 @@ from portal import create_app, migrate
 from portal.db import db
 
 
-def _start_embedded(stack: ExitStack, tmp: Path, need_pg: bool, need_redis: bool
+def _start_embedded(stack: ExitStack, need_pg: bool, need_redis: bool
                     ) -> tuple[str | None, str | None]:
-    from portal.embedded import EmbeddedServices
+    """Throw-away embedded servers (fsync off) for this test session."""
+    from portal.embedded import temporary_services
 
-    services = stack.enter_context(EmbeddedServices(tmp, postgres=need_pg, valkey=need_redis))
+    services = stack.enter_context(temporary_services(postgres=need_pg, valkey=need_redis))
     return services.database_url, services.redis_url
 
 
 @pytest.fixture(scope="session")
-def service_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def service_urls() -> Iterator[tuple[str, str]]:
     """(PostgreSQL server URL, Redis URL) — configured or embedded."""
     pg = os.environ.get("TEST_DATABASE_URL")
     redis_url = os.environ.get("TEST_REDIS_URL")
     with ExitStack() as stack:
         if not pg or not redis_url:
-            emb_pg, emb_redis = _start_embedded(stack, tmp_path_factory.mktemp("embedded"),
-                                                need_pg=not pg, need_redis=not redis_url)
+            emb_pg, emb_redis = _start_embedded(stack, need_pg=not pg,
+                                                need_redis=not redis_url)
             pg = pg or emb_pg
             redis_url = redis_url or emb_redis
         assert pg and redis_url
