@@ -126,6 +126,10 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_error_handlers(app: Flask) -> None:
     def _error(code: int, title: str, message: str):
+        from portal.htmx import is_htmx
+
+        if is_htmx():  # shown by static/js/portal.js; a full page would not fit the target
+            return f"{title}. {message}", code, {"Content-Type": "text/plain; charset=utf-8"}
         return render_template("error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(CSRFError)

@@ -10,7 +10,7 @@
       evt.detail.isError = false;
     } else if (status === 403 || status === 404 || status === 400 || status === 429) {
       evt.detail.shouldSwap = false;
-      window.alert(evt.detail.xhr.responseText.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 300));
+      window.alert(evt.detail.xhr.responseText.slice(0, 300));
     }
   });
 })();
