@@ -22,6 +22,9 @@ AREAS = (
     "portal.auth",
     "portal.agencies",
     "portal.admin",
+    "portal.calendar",
+    "portal.registry",
+    "portal.obligations",
 )
 
 #: Modules holding models, imported so metadata is complete (Alembic, tests).
@@ -30,6 +33,9 @@ MODEL_MODULES = (
     "portal.agencies.models",
     "portal.auth.models",
     "portal.registry.models",
+    "portal.registry.annex_models",
+    "portal.calendar.models",
+    "portal.obligations.models",
 )
 
 SECURITY_HEADERS = {

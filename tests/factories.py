@@ -61,7 +61,9 @@ def make_user(session: Session, role: Role = Role.UCC_OPERATOR, agency: Agency |
 def make_service(session: Session, agency: Agency, **kw: Any) -> Service:
     """A public service with one bylaw."""
     n = next(_seq)
-    service = Service(code=kw.pop("code", f"{n:08d}"), agency_id=agency.id,
+    # A valid registry code: section, subsection and number all non-zero.
+    code = f"{100 + n // 999 % 899:03d}01{n % 999 + 1:03d}"
+    service = Service(code=kw.pop("code", code), agency_id=agency.id,
                       name_kk=kw.pop("name_kk", f"Сынақ қызметі {n}"),
                       name_ru=kw.pop("name_ru", f"Тестовая услуга {n}"),
                       status=kw.pop("status", ServiceStatus.CONSULTING),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.agencies.models import Agency
-from portal.db import Base, TimestampMixin, str_enum
+from portal.db import Base, TimestampMixin, str_enum, utcnow
 
 
 class ServiceStatus(enum.StrEnum):
@@ -51,13 +51,24 @@ class TermKind(enum.StrEnum):
     WORKING = "working"
     CALENDAR = "calendar"
 
+    @property
+    def label(self) -> str:
+        """Human label in the current locale."""
+        return str(TERM_KIND_LABELS[self])
+
+
+TERM_KIND_LABELS = {
+    TermKind.WORKING: _l("working days"),
+    TermKind.CALENDAR: _l("calendar days"),
+}
+
 
 service_responsibles = Table(
     "service_responsibles",
     Base.metadata,
     Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("responsible_persons.id", ondelete="CASCADE"),
-           primary_key=True),
+           primary_key=True, index=True),
 )
 
 
@@ -93,6 +104,15 @@ class Service(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+# Trigram indexes for the typo-tolerant search (created by the a3_registry migration).
+Index("ix_services_name_kk_trgm", func.lower(Service.name_kk).label("name_kk_lower"),
+      postgresql_using="gin", postgresql_ops={"name_kk_lower": "gin_trgm_ops"})
+Index("ix_services_name_ru_trgm", func.lower(Service.name_ru).label("name_ru_lower"),
+      postgresql_using="gin", postgresql_ops={"name_ru_lower": "gin_trgm_ops"})
+Index("ix_services_code_trgm", Service.code, postgresql_using="gin",
+      postgresql_ops={"code": "gin_trgm_ops"})
+
+
 class Bylaw(TimestampMixin, Base):
     """A subordinate regulatory act that defines the order of a service."""
 
@@ -109,6 +129,9 @@ class Bylaw(TimestampMixin, Base):
     url: Mapped[str] = mapped_column(String(500), default="")
 
     service: Mapped[Service] = relationship(back_populates="bylaws")
+    amendments: Mapped[list[BylawAmendment]] = relationship(
+        back_populates="bylaw", cascade="all, delete-orphan",
+        order_by="BylawAmendment.amended_on")
 
 
 class ResponsiblePerson(TimestampMixin, Base):
@@ -130,3 +153,56 @@ class ResponsiblePerson(TimestampMixin, Base):
     agency: Mapped[Agency] = relationship()
     services: Mapped[list[Service]] = relationship(secondary=service_responsibles,
                                                    back_populates="responsibles")
+
+
+class BylawAmendment(TimestampMixin, Base):
+    """An act amending a bylaw; its date starts the cl. 26 update term."""
+
+    __tablename__ = "bylaw_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bylaw_id: Mapped[int] = mapped_column(ForeignKey("bylaws.id", ondelete="CASCADE"),
+                                          index=True)
+    amended_on: Mapped[date]
+    act_title: Mapped[str] = mapped_column(Text, default="")
+    act_number: Mapped[str] = mapped_column(String(60), default="")
+    registration_number: Mapped[str] = mapped_column(String(60), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    bylaw: Mapped[Bylaw] = relationship(back_populates="amendments")
+
+
+class ServiceStatusChange(Base):
+    """One move of a service through its UCC lifecycle, with the event that justified it."""
+
+    __tablename__ = "service_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"),
+                                            index=True)
+    old: Mapped[ServiceStatus] = mapped_column(str_enum(ServiceStatus, "service_status_old"))
+    new: Mapped[ServiceStatus] = mapped_column(str_enum(ServiceStatus, "service_status_new"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ResponsibleReplacement(TimestampMixin, Base):
+    """A notice that an agency replaced a responsible person (Rules No. 83 cl. 27)."""
+
+    __tablename__ = "responsible_replacements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    old_person_id: Mapped[int] = mapped_column(
+        ForeignKey("responsible_persons.id", ondelete="CASCADE"))
+    new_person_id: Mapped[int] = mapped_column(
+        ForeignKey("responsible_persons.id", ondelete="CASCADE"))
+    replaced_on: Mapped[date]
+    #: Date of the agency's notice: must be within 5 working days of ``replaced_on``.
+    notified_on: Mapped[date]
+    notice: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    old_person: Mapped[ResponsiblePerson] = relationship(foreign_keys=[old_person_id])
+    new_person: Mapped[ResponsiblePerson] = relationship(foreign_keys=[new_person_id])

@@ -180,7 +180,12 @@ def expected_phrase(rule: RuleSpec) -> str:
         "hours_before": "бір тәулік",
         "immediately": "дереу",
         "next_working_day": "келесі жұмыс күн",
-        "no_term": {"protocol_after_training": "хаттама"}.get(rule.key, "бас тарт"),
+        "no_term": {
+            "protocol_after_training": "хаттама",
+            "info_request_answer": "сұрау сал",
+            "ict_request_reaction": "өңдеу регламентінде",
+            "ict_request_resolution": "өңдеу регламентінде",
+        }.get(rule.key, "бас тарт"),
     }[rule.deadline_kind]
 
 
