@@ -102,10 +102,22 @@ def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFact
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "DATA_DIR": tmp_path_factory.mktemp("data"),
-        "RQ_QUEUE": "portal-test",
+        "RQ_QUEUE": f"portal-test-{RUN_TOKEN}",
+        "RATELIMIT_KEY_PREFIX": f"rl-{RUN_TOKEN}",
     })
     jobs.set_app(application)
     return application
+
+
+#: Marks this run's Redis keys, so concurrent runs on one Redis never disturb each other.
+RUN_TOKEN = f"{os.getpid()}{uuid.uuid4().hex[:4]}"
+
+
+def _clear_run_keys(conn) -> None:  # type: ignore[no-untyped-def]
+    """Forget this run's throttling counters and queued jobs between tests."""
+    keys = list(conn.scan_iter(match=f"*{RUN_TOKEN}*", count=1000))
+    if keys:
+        conn.delete(*keys)
 
 
 @pytest.fixture
@@ -116,7 +128,7 @@ def session(app: Flask) -> Iterator[Session]:
     db.bind_connection(connection, app)
     from portal.queue import redis_conn
 
-    redis_conn(app).flushdb()
+    _clear_run_keys(redis_conn(app))
     # No app context stays pushed during the test: the test client's requests
     # must get their own context (and their own ``g``), as in production.
     sess = db.new_session(app)
