@@ -17,7 +17,11 @@ from rq.cron import CronScheduler
 from portal.queue import redis_conn
 
 #: Modules defining ``CRON`` lists (areas append theirs here).
-ENTRY_MODULES: tuple[str, ...] = ()
+ENTRY_MODULES: tuple[str, ...] = (
+    "jobs.outbox",
+    "jobs.reminders",
+    "jobs.onboarding",
+)
 
 
 @dataclass(frozen=True)

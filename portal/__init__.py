@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -25,6 +25,8 @@ AREAS = (
     "portal.calendar",
     "portal.registry",
     "portal.obligations",
+    "portal.notify",
+    "portal.onboarding",
 )
 
 #: Modules holding models, imported so metadata is complete (Alembic, tests).
@@ -33,9 +35,11 @@ MODEL_MODULES = (
     "portal.agencies.models",
     "portal.auth.models",
     "portal.registry.models",
+    "portal.notify.models",
     "portal.registry.annex_models",
     "portal.calendar.models",
     "portal.obligations.models",
+    "portal.onboarding.models",
 )
 
 SECURITY_HEADERS = {
@@ -169,7 +173,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.context_processor
     def _ctx() -> dict[str, Any]:
-        return {"request_path": request.path}
+        return {"request_path": request.path if has_request_context() else ""}
 
 
 def _register_cli(app: Flask) -> None:

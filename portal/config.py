@@ -72,6 +72,14 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
         "RQ_QUEUE": env.get("RQ_QUEUE", "portal"),
+        # Outbox delivery: retry with doubling back-off, give up after N attempts.
+        "OUTBOX_RETRY_SECONDS": _int("OUTBOX_RETRY_SECONDS", 60),
+        "OUTBOX_RETRY_MAX_SECONDS": _int("OUTBOX_RETRY_MAX_SECONDS", 3600),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 20),
+        # Reminders: working days before the due date, at this Astana hour.
+        "REMINDER_STAGES": env.get("REMINDER_STAGES", "2,1,0"),
+        "REMINDER_HOUR": _int("REMINDER_HOUR", 9),
+        "REMINDER_ESCALATION_REPEAT": _int("REMINDER_ESCALATION_REPEAT", 1),
         "DATA_DIR": Path(env.get("PORTAL_DATA_DIR", str(ROOT / "var"))),
         "TESTING": False,
     }
