@@ -21,6 +21,7 @@ ENTRY_MODULES: tuple[str, ...] = (
     "jobs.outbox",
     "jobs.reminders",
     "jobs.onboarding",
+    "jobs.ict",
 )
 
 

@@ -27,6 +27,7 @@ AREAS = (
     "portal.obligations",
     "portal.notify",
     "portal.onboarding",
+    "portal.ict",
 )
 
 #: Modules holding models, imported so metadata is complete (Alembic, tests).
@@ -40,6 +41,7 @@ MODEL_MODULES = (
     "portal.calendar.models",
     "portal.obligations.models",
     "portal.onboarding.models",
+    "portal.ict.models",
 )
 
 SECURITY_HEADERS = {
