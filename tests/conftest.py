@@ -26,6 +26,10 @@ import jobs
 from portal import create_app, migrate
 from portal.db import db
 
+#: Marks this run's Redis keys, so concurrent runs on one Redis never disturb each other.
+RUN_TOKEN = f"{os.getpid()}{uuid.uuid4().hex[:4]}"
+
+
 
 def _start_embedded(stack: ExitStack, need_pg: bool, need_redis: bool
                     ) -> tuple[str | None, str | None]:
@@ -92,25 +96,30 @@ def redis_url(service_urls: tuple[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def shared_config(redis_url: str) -> dict[str, object]:
+    """Settings every app built in a test run must share.
+
+    Flask-Limiter's ``limiter`` is one object per process: the last app to
+    ``init_app`` it decides its storage and prefix, so all test apps agree on them.
+    """
+    return {"TESTING": True, "REDIS_URL": redis_url, "RATELIMIT_STORAGE_URI": redis_url,
+            "RATELIMIT_KEY_PREFIX": f"rl-{RUN_TOKEN}", "RATELIMIT_ENABLED": True,
+            "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, shared_config: dict[str, object],
+        tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The application under test, configured like production (CSRF on)."""
     application = create_app({
-        "TESTING": True,
+        **shared_config,
         "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
         "SECRET_KEY": "test-secret-key",
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
         "DATA_DIR": tmp_path_factory.mktemp("data"),
         "RQ_QUEUE": f"portal-test-{RUN_TOKEN}",
-        "RATELIMIT_KEY_PREFIX": f"rl-{RUN_TOKEN}",
     })
     jobs.set_app(application)
     return application
-
-
-#: Marks this run's Redis keys, so concurrent runs on one Redis never disturb each other.
-RUN_TOKEN = f"{os.getpid()}{uuid.uuid4().hex[:4]}"
 
 
 def _clear_run_keys(conn) -> None:  # type: ignore[no-untyped-def]
@@ -168,8 +177,8 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(make_database, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[LiveServer]:
+def live_server(make_database, shared_config: dict[str, object],
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The portal served by werkzeug in a thread, on a freshly migrated database."""
     import threading
 
@@ -178,10 +187,8 @@ def live_server(make_database, redis_url: str, tmp_path_factory: pytest.TempPath
     url = make_database("portal_live")
     migrate.upgrade(url)
     live_app = create_app({
-        "TESTING": True, "DATABASE_URL": url, "REDIS_URL": redis_url.rsplit("/", 1)[0] + "/12",
-        "SECRET_KEY": "live-secret", "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False, "DATA_DIR": tmp_path_factory.mktemp("live"),
-        "RQ_QUEUE": "portal-live",
+        **shared_config, "DATABASE_URL": url, "SECRET_KEY": "live-secret",
+        "DATA_DIR": tmp_path_factory.mktemp("live"), "RQ_QUEUE": f"portal-live-{RUN_TOKEN}",
     })
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.security import Role
 from tests.factories import PASSWORD, make_user
@@ -29,8 +30,7 @@ def test_login_language_switch_and_logout(live_server, page, tmp_path):
     assert page.locator("h1").inner_text() == "Әкімші"
     page.locator("nav.mainnav").get_by_role("link", name="Пайдаланушылар").click()
     page.fill("input[name=q]", "browser")  # live filter through htmx
-    page.wait_for_function(
-        "document.querySelectorAll('#users-table tbody tr').length === 1")
+    expect(page.locator("#users-table tbody tr")).to_have_count(1)
     assert "browser.admin" in page.locator("#users-table").inner_text()
     page.wait_for_url("**/admin/users/?q=browser*")  # hx-push-url: the filter is shareable
     page.screenshot(path=str(tmp_path / "users.png"), full_page=True)

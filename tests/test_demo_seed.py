@@ -13,12 +13,11 @@ from tests.factories import csrf_token
 
 
 @pytest.fixture(scope="module")
-def demo_app(make_database, redis_url, tmp_path_factory):
+def demo_app(make_database, shared_config, tmp_path_factory):
     url = make_database("portal_demo")
     migrate.upgrade(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "REDIS_URL": redis_url,
-                      "SECRET_KEY": "demo", "SESSION_COOKIE_SECURE": False,
-                      "DATA_DIR": tmp_path_factory.mktemp("demo"), "RATELIMIT_ENABLED": False})
+    app = create_app({**shared_config, "DATABASE_URL": url, "SECRET_KEY": "demo",
+                      "DATA_DIR": tmp_path_factory.mktemp("demo")})
     from portal.demo.seed import seed_demo
 
     with app.app_context():
