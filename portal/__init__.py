@@ -27,6 +27,7 @@ AREAS = (
     "portal.obligations",
     "portal.notify",
     "portal.onboarding",
+    "portal.knowledge",
     "portal.ict",
 )
 
@@ -41,6 +42,8 @@ MODEL_MODULES = (
     "portal.calendar.models",
     "portal.obligations.models",
     "portal.onboarding.models",
+    "portal.knowledge.models",
+    "portal.auth.tokens",
     "portal.ict.models",
 )
 

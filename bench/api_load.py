@@ -1,0 +1,190 @@
+"""Throughput of ``GET /api/v1/kb/search`` under gunicorn, measured with wrk.
+
+Run: ``python bench/api_load.py --n 100000`` against a database kept by
+``bench/search.py --n 100000 --keep`` (or ``--corpus`` for a fresh database with the
+110-article test corpus). An operator and a personal API token are created, gunicorn
+serves the app on 127.0.0.1 only, wrk (``apt-get install wrk``) cycles through the
+relevance-suite queries with ``Authorization: Bearer``; requests/s, latency
+percentiles (p50/p95/p99) and errors (socket errors, non-2xx) are printed. The
+gunicorn process is ours and is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LUA = """
+local paths = {%(paths)s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i], {["Authorization"] = "Bearer %(token)s"})
+end
+local bad = 0
+response = function(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.1f %%.1f %%.1f %%.1f %%d %%d\\n",
+    summary.requests, summary.duration, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout, summary.errors.status))
+end
+"""
+
+
+def database_url(server: str, args: argparse.Namespace) -> str:
+    """The database to serve: a kept benchmark database, or a fresh one with the corpus."""
+    from sqlalchemy.engine import make_url
+
+    if not args.corpus:
+        url = make_url(server).set(drivername="postgresql+psycopg", database=f"kbbench_{args.n}")
+        return url.render_as_string(hide_password=False)
+    import psycopg
+
+    from portal import migrate
+
+    name = "kbload_corpus"
+    admin = make_url(server).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    url = make_url(server).set(drivername="postgresql+psycopg", database=name)
+    url_s = url.render_as_string(hide_password=False)
+    migrate.upgrade(url_s)
+    return url_s
+
+
+def prepare(url: str, corpus: bool) -> str:
+    """(Import the corpus,) create an operator with a token; returns the token."""
+    from portal import create_app
+    from portal.auth.models import User
+    from portal.auth.passwords import hash_password
+    from portal.auth.tokens import create_token
+    from portal.db import db
+    from portal.security import Role
+
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "bench"})
+    with app.test_request_context():
+        if corpus:
+            from portal.knowledge.importer import import_articles
+
+            with (ROOT / "tests/knowledge/corpus/articles.jsonl").open(encoding="utf-8") as fh:
+                assert import_articles(db.session, fh, publish=True).ok
+        user = User(username=f"load.{secrets.token_hex(3)}", full_name="Load test operator",
+                    role=Role.UCC_OPERATOR, password_hash=hash_password(secrets.token_hex(8)))
+        db.session.add(user)
+        db.session.flush()
+        _token, clear = create_token(db.session, None, user, "api_load")
+        db.session.commit()
+        db.engine.dispose()
+    return clear
+
+
+def queries() -> list[str]:
+    """The relevance-suite queries (kk, ru, mixed, typos, Russian-letter Kazakh)."""
+    path = ROOT / "tests/knowledge/corpus/queries.jsonl"
+    return [json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1 (our child, in its own process group)."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
+           "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread",
+           "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+           "wsgi:app"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_wrk(base: str, token: str, qs: list[str], seconds: int, connections: int,
+            threads: int) -> dict[str, float]:
+    """One wrk run; returns requests/s, latency percentiles (ms) and error counts."""
+    paths = ", ".join(json.dumps("/api/v1/kb/search?limit=10&q=" + urllib.parse.quote(q))
+                      for q in qs)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(LUA % {"paths": paths, "token": token})
+        script = fh.name
+    try:
+        out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections),
+                              "-d", f"{seconds}s", "-s", script, base],
+                             capture_output=True, text=True, timeout=seconds + 60).stdout
+    finally:
+        os.unlink(script)
+    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)", out)
+    assert match, out
+    n, micros, p50, p95, p99, top, sock, status = match.groups()
+    return {"requests": int(n), "rps": int(n) / (int(micros) / 1e6), "p50_ms": float(p50),
+            "p95_ms": float(p95), "p99_ms": float(p99), "max_ms": float(top),
+            "socket_errors": int(sock), "non_2xx": int(status)}
+
+
+def main() -> None:
+    """Prepare, serve, load, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="use database kbbench_<n>")
+    parser.add_argument("--corpus", action="store_true", help="fresh database, test corpus")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=1,
+                        help="wrk runs on the same 2 cores: one thread is enough")
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--server", default=os.environ.get(
+        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+
+    url = database_url(args.server, args)
+    token = prepare(url, args.corpus)
+    port = free_port()
+    proc = start_gunicorn(url, port, args.workers, args.threads)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        run_wrk(base, token, queries(), 5, args.connections, args.wrk_threads)  # warm-up
+        result = run_wrk(base, token, queries(), args.seconds, args.connections,
+                         args.wrk_threads)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    print(f"gunicorn {args.workers} workers x {args.threads} threads, "
+          f"wrk {args.wrk_threads} thread(s), "
+          f"{args.connections} connections, {args.seconds}s, database {url.rsplit('/', 1)[1]}")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Personal API tokens: created from the command line, stored hashed, revocable.
+
+A token is ``ucc_`` + 32 random bytes (URL-safe base64). Only its SHA-256 is
+stored: the token has full entropy, so a slow password hash would add nothing
+but latency to every API call. ``token_required(*roles)`` protects API views
+(Knowledge Base search now, the telephony rating API later).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from flask import current_app, g, jsonify, request
+from flask.cli import with_appcontext
+from flask_login import current_user
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
+
+from portal import audit
+from portal.auth.models import User
+from portal.db import Base, db, utcnow
+from portal.security import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+PREFIX = "ucc_"
+#: last_used_at is refreshed at most this often: an API call should not write.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+class ApiToken(Base):
+    """A user's personal API token (hash only)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: First characters of the token, to tell tokens apart in listings.
+    hint: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def is_valid(self, now: datetime) -> bool:
+        """Not revoked, not expired, and its user is active."""
+        return (self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+                and self.user.active)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex digest of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, actor: Any, user: User, name: str = "",
+                 days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the row and the clear token (shown once)."""
+    clear = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name[:100], token_hash=hash_token(clear),
+                     hint=clear[:10],
+                     expires_at=utcnow() + timedelta(days=days) if days else None)
+    session.add(token)
+    session.flush()
+    audit.record(session, actor, "auth.token_create", token,
+                 {"user": [None, user.username], "name": [None, token.name]},
+                 summary=f"API token {token.hint}… for {user.username}")
+    return token, clear
+
+
+def revoke_token(session: Session, actor: Any, token: ApiToken) -> None:
+    """Revoke a token at once (idempotent)."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor, "auth.token_revoke", token,
+                     {"revoked_at": [None, token.revoked_at.isoformat()]},
+                     summary=f"API token {token.hint}… revoked")
+
+
+def user_for_token(session: Session, clear: str) -> User | None:
+    """The active user owning a valid token, or None."""
+    if not clear.startswith(PREFIX) or len(clear) > 100:
+        return None
+    token = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                           .where(ApiToken.token_hash == hash_token(clear)))
+    now = utcnow()
+    if token is None or not token.is_valid(now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        token.last_used_at = now  # the caller commits (session.dirty tells it to)
+    return token.user
+
+
+def _unauthorized(message: str):  # type: ignore[no-untyped-def]
+    response = jsonify(error="unauthorized", message=message)
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="ucc-portal"'
+    return response
+
+
+def token_required(*roles: Role) -> Callable[[F], F]:
+    """Protect an API view: a Bearer token (or a logged-in session) of one of ``roles``.
+
+    A bad, revoked or expired token gets 401 JSON. Without any credentials the
+    view behaves like every portal page (redirect to the login form), unless the
+    client asked for JSON only, which gets 401. Wrong role: 403 JSON.
+    """
+    allowed = frozenset(roles)
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            if header:
+                scheme, _, clear = header.partition(" ")
+                user = user_for_token(db.session, clear.strip()) \
+                    if scheme.lower() == "bearer" else None
+                if user is None:
+                    return _unauthorized("invalid, expired or revoked token")
+                if db.session.dirty:
+                    db.session.commit()  # keep last_used_at even if the view only reads
+                g._login_user = user  # flask-login's per-request user; no session cookie
+            elif not current_user.is_authenticated:
+                if request.accept_mimetypes.best_match(["text/html", "application/json"]) \
+                        == "application/json":
+                    return _unauthorized("send Authorization: Bearer <token>")
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if current_user.role not in allowed:
+                response = jsonify(error="forbidden", message="role not allowed")
+                response.status_code = 403
+                return response
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
+        wrapped.token_auth = True  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+# --- command line: portal token create|list|revoke ---
+
+token_cli = click.Group("token", help="Personal API tokens.")
+
+
+@token_cli.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for.")
+@click.option("--days", type=int, default=None, help="Expire after this many days.")
+@with_appcontext
+def token_create_command(username: str, name: str, days: int | None) -> None:
+    """Create a token for USERNAME and print it (it is not shown again)."""
+    from portal.auth.services import find_by_username
+
+    user = find_by_username(db.session, username)
+    if user is None or not user.active:
+        raise click.ClickException(f"No active user {username!r}.")
+    token, clear = create_token(db.session, None, user, name, days)
+    db.session.commit()
+    click.echo(clear)
+    click.echo(f"Token #{token.id} for {user.username} ({user.role.value}); "
+               "use it as 'Authorization: Bearer <token>'.", err=True)
+
+
+@token_cli.command("list")
+@click.argument("username", required=False)
+@with_appcontext
+def token_list_command(username: str | None) -> None:
+    """List tokens (all, or USERNAME's)."""
+    stmt = select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
+    if username:
+        stmt = stmt.where(User.username == username)
+    now = utcnow()
+    for t in db.session.scalars(stmt):
+        state = "valid" if t.is_valid(now) else "revoked" if t.revoked_at else "expired/inactive"
+        used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "never"
+        click.echo(f"#{t.id}\t{t.user.username}\t{t.hint}…\t{t.name}\t{state}\tlast used {used}")
+
+
+@token_cli.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def token_revoke_command(token_id: int) -> None:
+    """Revoke token TOKEN_ID."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"No token #{token_id}.")
+    revoke_token(db.session, None, token)
+    db.session.commit()
+    click.echo(f"Token #{token_id} revoked.")
