@@ -3,7 +3,7 @@
 An obligation is computed under the version in force on its trigger date
 (``rule_for(key, on)``), so old obligations stay explainable after the rules change.
 Every clause number and term below was checked against the Kazakh seed texts in
-/work/shared/seeds/; the comment above each rule quotes the source sentence.
+../shared/seeds/ (beside the checkout); the comment above each rule quotes the source sentence.
 
 Editions and how their dates were fixed. Ministerial orders enter into force "after
 ten calendar days have passed since the day of their first official publication":
@@ -71,7 +71,7 @@ class RuleSpec:
     actor: Actor
     description_kk: str
     description_ru: str
-    source: str  # seed file prefix in /work/shared/seeds
+    source: str  # seed file prefix in ../shared/seeds
 
     def is_in_force(self, on: date) -> bool:
         """True when this version applies to an obligation triggered on `on`."""
