@@ -22,6 +22,8 @@ ENTRY_MODULES: tuple[str, ...] = (
     "jobs.reminders",
     "jobs.onboarding",
     "jobs.ict",
+    "jobs.appeals",
+    "jobs.reports",
 )
 
 

@@ -29,6 +29,8 @@ AREAS = (
     "portal.onboarding",
     "portal.knowledge",
     "portal.ict",
+    "portal.appeals",
+    "portal.reports",
 )
 
 #: Modules holding models, imported so metadata is complete (Alembic, tests).
@@ -45,6 +47,8 @@ MODEL_MODULES = (
     "portal.knowledge.models",
     "portal.auth.tokens",
     "portal.ict.models",
+    "portal.appeals.models",
+    "portal.reports.models",
 )
 
 SECURITY_HEADERS = {

@@ -69,6 +69,18 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
         "MAIL_FROM": env.get("MAIL_FROM", "1414 <noreply@1414.kz>"),
+        # E-mail appeals mailbox (Rules No. 83, cl. 8); intake is off while IMAP_HOST is empty.
+        "IMAP_HOST": env.get("IMAP_HOST", ""),
+        "IMAP_PORT": env.get("IMAP_PORT", ""),
+        "IMAP_USER": env.get("IMAP_USER", ""),
+        "IMAP_PASSWORD": env.get("IMAP_PASSWORD", ""),
+        "IMAP_SSL": env.get("IMAP_SSL", ""),
+        "IMAP_STARTTLS": env.get("IMAP_STARTTLS", ""),
+        "IMAP_MAILBOX": env.get("IMAP_MAILBOX", "INBOX"),
+        # Monthly report PDFs are rendered in chunks on several processes.
+        "REPORT_PDF_WORKERS": _int("REPORT_PDF_WORKERS", min(os.cpu_count() or 1, 4)),
+        "REPORT_PDF_CHUNK_ROWS": _int("REPORT_PDF_CHUNK_ROWS", 250),
+        "REPORT_ATTACH_MAX_BYTES": _int("REPORT_ATTACH_MAX_BYTES", 10 * 1024 * 1024),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
         "RQ_QUEUE": env.get("RQ_QUEUE", "portal"),

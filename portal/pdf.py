@@ -22,21 +22,36 @@ class PdfFetchRefused(ValueError):
     """A PDF template asked for a resource outside the portal's static files."""
 
 
-def _fetcher(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-    """Serve ``portal://local/static/...`` from the static folder; refuse the rest."""
+def _static_file(url: str) -> tuple[bytes, str]:
+    """Bytes and MIME type of ``portal://local/static/...``; anything else is refused."""
+    from pathlib import Path
+
     parts = urlsplit(url)
     if parts.scheme != "portal" or not parts.path.startswith(STATIC_PREFIX):
         raise PdfFetchRefused(f"refused to fetch {url!r} while rendering a PDF")
     static = current_app.static_folder
     assert static is not None
-    from pathlib import Path
-
     root = Path(static).resolve()
     path = (root / parts.path[len(STATIC_PREFIX):]).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise PdfFetchRefused(f"no static file for {url!r}")
-    return {"string": path.read_bytes(),
-            "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream"}
+    return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _make_fetcher() -> Any:
+    """A WeasyPrint URL fetcher serving static files and ``data:`` URLs only."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class PortalFetcher(URLFetcher):
+        """Refuses ``file:``, ``http(s):`` and every other scheme."""
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            body, mime = _static_file(url)
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+
+    return PortalFetcher(allowed_protocols={"portal", "data"})
 
 
 def render_pdf_html(template: str, locale: str, **context: Any) -> str:
@@ -54,7 +69,7 @@ def create_pdf(template: str, locale: str, **context: Any) -> bytes:
     from weasyprint import HTML
 
     html = render_pdf_html(template, locale, **context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).write_pdf()
 
 
 def pdf_static(filename: str) -> str:

@@ -1,0 +1,169 @@
+"""Fast table layout for long PDF reports: rows are composed into pre-set lines here.
+
+Why: WeasyPrint spends about half a millisecond on every line box it lays out and a
+table row has a line box per cell (8+ per row), so a 10,000-row table takes minutes.
+Here each row's cells are wrapped to their column widths with the font's own advance
+widths (fontTools, kerning and ligatures switched off in the CSS so the widths are
+exact) and the cells of one visual line are joined into one string, padded with fixed-
+width Unicode spaces to each column's start. WeasyPrint then lays out one ``pre`` text
+per row instead of eight table cells; the column borders come from empty cells.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MM = 72 / 25.4
+FONT_FAMILY = "DejaVu Sans"
+#: Fixed-width spaces used for padding, widest first (em, en, four-per-em, six-per-em, hair).
+PAD_SPACES = "\u2003\u2002\u2005\u2006\u200a"
+#: Tab stops every TAB_PT points (CSS ``tab-size: 48px`` in the templates): a line that
+#: starts in a far column begins with tabs, one glyph each where em spaces would need
+#: five. Pango puts 48 px stops at 36.864 pt (measured); tests/reports checks that the
+#: columns line up in the rendered PDF.
+TAB_PT = 36.864
+#: Width assumed for a character the font lacks (drawn by a fallback font).
+MISSING_EM = 1.0
+
+
+@functools.lru_cache(maxsize=4)
+def _font_path(family: str) -> str:
+    """The font file fontconfig picks for ``family`` (the one WeasyPrint will use)."""
+    out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,
+                         text=True, check=True, timeout=10)
+    return out.stdout.strip()
+
+
+class Metrics:
+    """Advance widths of one font, in em, cached per character."""
+
+    def __init__(self, family: str = FONT_FAMILY) -> None:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(_font_path(family), lazy=True)
+        upm = font["head"].unitsPerEm
+        hmtx = font["hmtx"].metrics
+        self._em = {cp: hmtx[name][0] / upm for cp, name in font.getBestCmap().items()}
+        self._cache: dict[str, float] = {}
+
+    def em(self, ch: str) -> float:
+        """Advance width of ``ch`` in em."""
+        w = self._cache.get(ch)
+        if w is None:
+            w = self._em.get(ord(ch), MISSING_EM)
+            self._cache[ch] = w
+        return w
+
+    def width(self, text: str, size: float) -> float:
+        """Width of ``text`` at ``size`` points, in points."""
+        em = self.em
+        return sum(em(c) for c in text) * size
+
+
+@functools.lru_cache(maxsize=4)
+def metrics(family: str = FONT_FAMILY) -> Metrics:
+    """Shared metrics of ``family`` (loading the font takes a few milliseconds)."""
+    return Metrics(family)
+
+
+def _clean(text: str) -> str:
+    # Tabs (ours mark column gaps) and control characters become spaces.
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def wrap(text: str, width: float, size: float, m: Metrics) -> list[str]:
+    """Greedy word wrap of ``text`` into lines no wider than ``width`` points."""
+    lines: list[str] = []
+    space = m.em(" ") * size
+    for paragraph in str(text).splitlines() or [""]:
+        current, current_w = "", 0.0
+        for word in _clean(paragraph).split():
+            ww = m.width(word, size)
+            if current and current_w + space + ww <= width:
+                current, current_w = f"{current} {word}", current_w + space + ww
+                continue
+            if current:
+                lines.append(current)
+            while ww > width:  # a word longer than the column: break it
+                cut = len(word) - 1
+                while cut > 1 and m.width(word[:cut], size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+                ww = m.width(word, size)
+            current, current_w = word, ww
+        if current:
+            lines.append(current)
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Column geometry of one table: widths in points, cell padding, font size."""
+
+    widths: tuple[float, ...]
+    size: float = 7.5
+    pad: float = 2.0
+
+    @classmethod
+    def from_mm(cls, widths_mm: Sequence[float], size: float = 7.5, pad: float = 2.0
+                ) -> TableLayout:
+        """Geometry from column widths in millimetres."""
+        return cls(tuple(w * MM for w in widths_mm), size, pad)
+
+    @property
+    def starts(self) -> list[float]:
+        """x of each column's left edge, from the table's left edge."""
+        out, x = [], 0.0
+        for w in self.widths:
+            out.append(x)
+            x += w
+        return out
+
+    def _fill(self, x: float, target: float, m: Metrics) -> tuple[str, float]:
+        """Tabs and spaces from ``x`` to ``target`` points; returns them and the x reached."""
+        out = []
+        # Tabs only from the start of a line: there Pango puts them exactly on the stops;
+        # after text it lands up to 2 pt off (it measures the text on its own grid).
+        last = math.floor(target / TAB_PT + 1e-6)
+        if x == 0 and last >= 1:
+            out.append("\t" * last)
+            x = last * TAB_PT
+        gap = target - x
+        for ch in PAD_SPACES:
+            w = m.em(ch) * self.size
+            k = int(gap // w)
+            if k > 0:
+                out.append(ch * k)
+                gap -= k * w
+        return "".join(out), target - gap
+
+    def with_size(self, size: float) -> TableLayout:
+        """The same columns at another font size (the header row is smaller and bold)."""
+        return TableLayout(self.widths, size, self.pad)
+
+    def compose(self, cells: Sequence[str], m: Metrics | None = None) -> str:
+        """One row as lines of text whose cells start at their columns' left edges."""
+        m = m or metrics()
+        inner = [w - 2 * self.pad for w in self.widths]
+        wrapped = [wrap(c, inner[i], self.size, m) for i, c in enumerate(cells)]
+        return self._lines(wrapped, self.starts, m)
+
+    def _lines(self, wrapped: list[list[str]], starts: list[float], m: Metrics) -> str:
+        height = max(len(w) for w in wrapped)
+        origin = starts[0]
+        lines = []
+        for n in range(height):
+            x, parts = 0.0, []
+            for i, cell_lines in enumerate(wrapped):
+                fill, x = self._fill(x, starts[i] - origin, m)
+                parts.append(fill)  # absolute targets: rounding never accumulates
+                fragment = cell_lines[n] if n < len(cell_lines) else ""
+                parts.append(fragment)
+                x += m.width(fragment, self.size)
+            lines.append("".join(parts).rstrip())
+        return "\n".join(lines)
