@@ -86,7 +86,7 @@ def prepare(url: str, corpus: bool) -> str:
         if corpus:
             from portal.knowledge.importer import import_articles
 
-            with (ROOT / "tests/knowledge/corpus/articles.jsonl").open(encoding="utf-8") as fh:
+            with (ROOT / "portal/demo/data/kb_articles.jsonl").open(encoding="utf-8") as fh:
                 assert import_articles(db.session, fh, publish=True).ok
         user = User(username=f"load.{secrets.token_hex(3)}", full_name="Load test operator",
                     role=Role.UCC_OPERATOR, password_hash=hash_password(secrets.token_hex(8)))

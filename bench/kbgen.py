@@ -77,7 +77,7 @@ def _harvest(root: Path) -> tuple[Counter[str], Counter[str]]:
     """Word frequencies of real Kazakh and Russian text in the repository."""
     kk: Counter[str] = Counter()
     ru: Counter[str] = Counter()
-    corpus = root / "tests" / "knowledge" / "corpus" / "articles.jsonl"
+    corpus = root / "portal" / "demo" / "data" / "kb_articles.jsonl"
     for line in corpus.read_text(encoding="utf-8").splitlines():
         art = json.loads(line)
         kk.update(tokenize(art["title_kk"] + " " + art["body_kk"]))

@@ -39,6 +39,18 @@ def test_demo_dataset_is_realistic(demo_app):
         assert all(len(s.code) == 8 and s.code.isdigit() for s in consulting)
 
 
+def test_demo_knowledge_base_is_searchable(demo_app):
+    from portal.knowledge.models import Article
+    from portal.knowledge.search import search
+
+    with demo_app.app_context():
+        session = db.session
+        assert session.scalar(select(func.count(Article.id))) >= 100
+        # Kazakh typed with Russian letters finds the benefit articles of the demo.
+        results = search(session, "жардемакы", limit=5)
+        assert results.hits and any("жәрдемақы" in h.title_kk.lower() for h in results.hits)
+
+
 def test_seeding_twice_is_refused(demo_app):
     import click
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 CORPUS_DIR = Path(__file__).parent / "knowledge" / "corpus"
-ARTICLES_PATH = CORPUS_DIR / "articles.jsonl"
+ARTICLES_PATH = Path(__file__).parent.parent / "portal" / "demo" / "data" / "kb_articles.jsonl"
 QUERIES_PATH = CORPUS_DIR / "queries.jsonl"
 
 ARTICLE_FIELDS = {

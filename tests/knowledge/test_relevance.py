@@ -16,6 +16,8 @@ from portal.knowledge.evaluation import evaluate, load_queries
 from portal.knowledge.importer import import_articles
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+#: The corpus articles double as the demo Knowledge Base (portal/demo/data).
+ARTICLES = Path(__file__).resolve().parents[2] / "portal" / "demo" / "data" / "kb_articles.jsonl"
 GATE = 0.95
 
 
@@ -23,7 +25,7 @@ GATE = 0.95
 def report(app, session):
     """Import the corpus (publishing it) and evaluate every query."""
     with app.test_request_context():
-        with (CORPUS / "articles.jsonl").open(encoding="utf-8") as fh:
+        with (ARTICLES).open(encoding="utf-8") as fh:
             imported = import_articles(session, fh, publish=True)
         assert imported.ok and imported.published == imported.created
         with (CORPUS / "queries.jsonl").open(encoding="utf-8") as fh:
