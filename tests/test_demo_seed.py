@@ -51,6 +51,18 @@ def test_demo_knowledge_base_is_searchable(demo_app):
         assert results.hits and any("жәрдемақы" in h.title_kk.lower() for h in results.hits)
 
 
+def test_demo_appeals_cover_last_month(demo_app):
+    from portal.appeals.models import Appeal, Character
+
+    with demo_app.app_context():
+        session = db.session
+        assert session.scalar(select(func.count(Appeal.id))) == 300
+        characters = set(session.scalars(select(Appeal.character).distinct()))
+        assert characters == set(Character)
+        numbers = session.scalars(select(Appeal.number)).all()
+        assert len(set(numbers)) == 300 and all(len(n) == 11 for n in numbers)
+
+
 def test_seeding_twice_is_refused(demo_app):
     import click
 
