@@ -3,54 +3,16 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from portal.ict.models import OutageScope, WorksKind
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpSink:
-    """An aiosmtpd server collecting (recipients, message) pairs."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.received: list[tuple[list[str], EmailMessage]] = []
-        self._controller: Controller | None = None
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        parsed = message_from_bytes(envelope.original_content or envelope.content,
-                                    policy=policy.default)
-        self.received.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
-        return "250 OK"
-
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    def to(self) -> list[str]:
-        """Every envelope recipient, one entry per delivered message."""
-        return [r for rcpts, _ in self.received for r in rcpts]
+from tests.smtp import SmtpSink, free_port
 
 
 class _Gateway(BaseHTTPRequestHandler):
