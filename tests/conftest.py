@@ -138,6 +138,9 @@ def session(app: Flask) -> Iterator[Session]:
     from portal.queue import redis_conn
 
     _clear_run_keys(redis_conn(app))
+    from portal.notify.outbox import reset_redis_backoff
+
+    reset_redis_backoff()  # a previous test may have simulated a Redis outage
     # No app context stays pushed during the test: the test client's requests
     # must get their own context (and their own ``g``), as in production.
     sess = db.new_session(app)

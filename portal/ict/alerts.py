@@ -8,8 +8,9 @@ provider (Rules No. 83 cl. 38), through their configured contacts:
   the body's phone and its current responsible persons' phones (landlines cannot take SMS).
 An address shared by several bodies gets one message.
 
-Queueing is one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT (key) DO NOTHING`` per
-batch into the outbox and into ``ict_outage_notices``: the key
+Queueing is two bulk ``INSERT ... SELECT FROM unnest(...) ON CONFLICT (key) DO NOTHING``
+per batch: into ``ict_outage_notices`` and, through ``notify.outbox.queue_many``, into the
+outbox; the key
 ``outage:{id}:v{version}:{recipient}`` makes each (outage, version, recipient) exactly
 once, however often a job is retried; rendering happens once per language and channel.
 """
@@ -19,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app
@@ -32,7 +32,7 @@ from portal.auth.models import User
 from portal.db import utcnow
 from portal.ict.models import Outage, OutageNotice, OutageVersion
 from portal.notify.mail import external_url
-from portal.notify.models import OutboxMessage
+from portal.notify.outbox import queue_many
 from portal.registry.models import ResponsiblePerson
 
 #: Bodies notified of planned outages (cl. 38: central and local bodies and providers).
@@ -138,43 +138,15 @@ def render_notice(outage: Outage, version: OutageVersion) -> dict[str, dict[str,
         for locale in LOCALES}
 
 
-def _msgid_domain() -> str:
-    sender = current_app.config.get("MAIL_FROM", "")
-    address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
-    return address.rsplit("@", 1)[-1] if "@" in address else "1414.kz"
-
-
-# One round trip per batch: the arrays are parsed once, both inserts skip existing keys.
-_QUEUE_SQL = f"""
-WITH t AS (
-    SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:agencies AS integer[]),
-                         CAST(:channels AS text[]), CAST(:addresses AS text[]),
-                         CAST(:locales AS text[]), CAST(:msgids AS text[]))
-        AS t(k, a, ch, r, loc, mid)),
-notices AS (
-    INSERT INTO {OutageNotice.__tablename__}
-        (key, outage_id, version, agency_id, channel, address, locale, queued_at)
-    SELECT t.k, :outage_id, :version, t.a, t.ch, t.r, t.loc, :now FROM t
-    ON CONFLICT (key) DO NOTHING),
-messages AS (
-    INSERT INTO {OutboxMessage.__tablename__}
-        (key, channel, recipient, locale, subject, body_text, body_html, headers, status,
-         attempts, last_error, not_before, created_at)
-    SELECT t.k, t.ch, t.r, t.loc,
-           CASE WHEN t.ch = 'sms' THEN '' WHEN t.loc = 'ru' THEN :subject_ru
-                ELSE :subject_kk END,
-           CASE WHEN t.ch = 'sms' THEN (CASE WHEN t.loc = 'ru' THEN :sms_ru ELSE :sms_kk END)
-                WHEN t.loc = 'ru' THEN :email_ru ELSE :email_kk END,
-           NULL,
-           CASE WHEN t.ch = 'email'
-                THEN jsonb_build_object('Message-ID', t.mid, 'X-Portal-Key', t.k)
-                ELSE '{{}}'::jsonb END,
-           'pending', 0, '', :now, :now
-    FROM t
-    ON CONFLICT (key) DO NOTHING
-    RETURNING 1)
-SELECT count(*) FROM messages
-"""
+# The per-recipient delivery record of this outage version; existing keys are skipped.
+_NOTICES_SQL = text(f"""
+INSERT INTO {OutageNotice.__tablename__}
+    (key, outage_id, version, agency_id, channel, address, locale, queued_at)
+SELECT t.k, :outage_id, :version, t.a, t.ch, t.r, t.loc, :now
+FROM unnest(CAST(:keys AS text[]), CAST(:agencies AS integer[]), CAST(:channels AS text[]),
+            CAST(:addresses AS text[]), CAST(:locales AS text[])) AS t(k, a, ch, r, loc)
+ON CONFLICT (key) DO NOTHING
+""")
 
 
 def queue_notices(session: Session, outage: Outage, version: OutageVersion,
@@ -185,21 +157,22 @@ def queue_notices(session: Session, outage: Outage, version: OutageVersion,
         return 0
     now = now or utcnow()
     texts = render_notice(outage, version)
-    params = {"outage_id": outage.id, "version": version.version, "now": now,
-              **{f"{part}_{loc}": texts[loc][part] for loc in LOCALES
-                 for part in ("subject", "email", "sms")}}
-    domain = _msgid_domain()
     queued = 0
     for start in range(0, len(recipients), batch_size):
         batch = recipients[start:start + batch_size]
         keys = [notice_key(outage.id, version.version, r.address) for r in batch]
-        arrays = {"keys": keys, "agencies": [r.agency_id for r in batch],
-                  "channels": [r.channel for r in batch],
-                  "addresses": [r.address for r in batch],
-                  "locales": [r.locale if r.locale in LOCALES else "kk" for r in batch],
-                  "msgids": [make_msgid(domain=domain) if r.channel == "email" else ""
-                             for r in batch]}
-        queued += session.execute(text(_QUEUE_SQL), {**params, **arrays}).scalar_one()
+        locales = [r.locale if r.locale in LOCALES else "kk" for r in batch]
+        session.execute(_NOTICES_SQL, {
+            "outage_id": outage.id, "version": version.version, "now": now, "keys": keys,
+            "agencies": [r.agency_id for r in batch], "channels": [r.channel for r in batch],
+            "addresses": [r.address for r in batch], "locales": locales})
+        queued += queue_many(session, [
+            {"key": key, "channel": r.channel, "to": r.address, "locale": loc,
+             "subject": "" if r.channel == "sms" else texts[loc]["subject"],
+             "text": texts[loc]["sms" if r.channel == "sms" else "email"],
+             "headers": {"X-Portal-Key": key}}
+            for key, r, loc in zip(keys, batch, locales, strict=True)],
+            trigger=False)  # jobs.ict.dispatch_notices spreads delivery over the workers
     version.recipients += queued
     if queued and version.notified_at is None:
         version.notified_at = now

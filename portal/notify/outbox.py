@@ -10,6 +10,7 @@ sweeper (jobs/outbox.py) delivers instead.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime
@@ -21,6 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from sqlalchemy import event, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -122,6 +124,49 @@ def resend(session: Session, actor: Any, message: OutboxMessage) -> None:
     session.info[_KICK_FLAG] = True
 
 
+# One round trip for a whole batch: the arrays are parsed once, existing keys are skipped.
+_QUEUE_MANY_SQL = sql_text(f"""
+INSERT INTO {OutboxMessage.__tablename__}
+    (key, channel, recipient, locale, subject, body_text, body_html, headers, status,
+     attempts, last_error, not_before, created_at)
+SELECT t.k, t.ch, t.r, t.loc, t.subj, t.body, NULL, t.h::jsonb, 'pending', 0, '', :now, :now
+FROM unnest(CAST(:keys AS text[]), CAST(:channels AS text[]), CAST(:recipients AS text[]),
+            CAST(:locales AS text[]), CAST(:subjects AS text[]), CAST(:bodies AS text[]),
+            CAST(:headers AS text[])) AS t(k, ch, r, loc, subj, body, h)
+ON CONFLICT (key) DO NOTHING
+RETURNING 1
+""")
+
+
+def queue_many(session: Session, messages: list[dict[str, Any]], *, trigger: bool = True) -> int:
+    """Queue many plain-text messages at once; returns how many were new.
+
+    Each dict has ``key, channel, to, subject, text, locale`` and optional ``headers``:
+    the same exactly-once rule as :func:`queue_message` (one row per key), without
+    attachments, in one INSERT per call — for mass notices such as outage alerts (cl. 38).
+    ``trigger=False`` when the caller fans delivery out over several jobs itself.
+    """
+    if not messages:
+        return 0
+    domain = _msgid_domain()
+    headers = []
+    for m in messages:
+        hdrs = dict(m.get("headers") or {})
+        if Channel(m["channel"]) is Channel.EMAIL:
+            hdrs.setdefault("Message-ID", make_msgid(domain=domain))
+        headers.append(json.dumps(hdrs, ensure_ascii=False))
+    rows = session.execute(_QUEUE_MANY_SQL, {
+        "now": utcnow(), "keys": [m["key"] for m in messages],
+        "channels": [Channel(m["channel"]).value for m in messages],
+        "recipients": [m["to"].strip() for m in messages],
+        "locales": [m.get("locale", "kk") for m in messages],
+        "subjects": [" ".join(m["subject"].split()) for m in messages],
+        "bodies": [m["text"] for m in messages], "headers": headers}).all()
+    if rows and trigger:
+        session.info[_KICK_FLAG] = True
+    return len(rows)
+
+
 def _exists(session: Session, key: str) -> bool:
     return session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None
 
@@ -130,6 +175,12 @@ def _msgid_domain() -> str:
     sender = current_app.config.get("MAIL_FROM", "") if has_app_context() else ""
     address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
     return address.rsplit("@", 1)[-1] if "@" in address else "1414.kz"
+
+
+def reset_redis_backoff() -> None:
+    """Forget a recent Redis failure (tests; an operator after fixing Redis needs nothing)."""
+    global _redis_down_until
+    _redis_down_until = 0.0
 
 
 def skip_delivery_trigger(session: Session) -> None:

@@ -140,3 +140,21 @@ def test_queueing_works_with_redis_unreachable(app, session, smtp, mail_config, 
     smtp.start()
     assert deliver_pending() == 1
     assert smtp.received[0][1]["Subject"] == "Мерзім туралы еске салу"
+
+
+def test_queue_many_is_exactly_once_per_key(app, session):
+    batch = [{"key": f"bulk:{i}", "channel": "email", "to": f" p{i}@gov.kz ", "locale": "ru",
+              "subject": "Плановый   перерыв", "text": "Текст"} for i in range(3)]
+    batch.append({"key": "bulk:sms", "channel": "sms", "to": "+77010000000", "subject": "",
+                  "text": "SMS", "locale": "kk"})
+    with app.app_context():
+        assert outbox_mod.queue_many(db.session, batch) == 4
+        assert outbox_mod.queue_many(db.session, batch) == 0  # a retried job adds nothing
+        db.session.commit()
+    rows = {m.key: m for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.key.like("bulk:%")))}
+    assert len(rows) == 4
+    assert rows["bulk:0"].recipient == "p0@gov.kz" and rows["bulk:0"].subject == "Плановый перерыв"
+    assert rows["bulk:0"].headers["Message-ID"].endswith(">")
+    assert "Message-ID" not in rows["bulk:sms"].headers
+    assert {m.status for m in rows.values()} == {OutboxStatus.PENDING}
