@@ -125,16 +125,23 @@ def resend(session: Session, actor: Any, message: OutboxMessage) -> None:
 
 
 # One round trip for a whole batch: the arrays are parsed once, existing keys are skipped.
+# One round trip for a whole batch: the arrays are parsed once, existing keys are skipped.
+# Subjects and bodies go as distinct texts plus an index per row: a mass notice has a
+# handful of texts for thousands of recipients.
 _QUEUE_MANY_SQL = sql_text(f"""
+WITH ins AS (
 INSERT INTO {OutboxMessage.__tablename__}
     (key, channel, recipient, locale, subject, body_text, body_html, headers, status,
      attempts, last_error, not_before, created_at)
-SELECT t.k, t.ch, t.r, t.loc, t.subj, t.body, NULL, t.h::jsonb, 'pending', 0, '', :now, :now
+SELECT t.k, t.ch, t.r, t.loc, (CAST(:texts AS text[]))[t.si], (CAST(:texts AS text[]))[t.bi],
+       NULL, t.h::jsonb, 'pending', 0, '', :now, :now
 FROM unnest(CAST(:keys AS text[]), CAST(:channels AS text[]), CAST(:recipients AS text[]),
-            CAST(:locales AS text[]), CAST(:subjects AS text[]), CAST(:bodies AS text[]),
-            CAST(:headers AS text[])) AS t(k, ch, r, loc, subj, body, h)
+            CAST(:locales AS text[]), CAST(:subject_ix AS integer[]),
+            CAST(:body_ix AS integer[]), CAST(:headers AS text[]))
+     AS t(k, ch, r, loc, si, bi, h)
 ON CONFLICT (key) DO NOTHING
-RETURNING 1
+RETURNING 1)
+SELECT count(*) FROM ins
 """)
 
 
@@ -149,22 +156,28 @@ def queue_many(session: Session, messages: list[dict[str, Any]], *, trigger: boo
     if not messages:
         return 0
     domain = _msgid_domain()
+    texts: dict[str, int] = {}  # distinct text -> 1-based index (PostgreSQL arrays)
+
+    def index(value: str) -> int:
+        return texts.setdefault(value, len(texts) + 1)
+
     headers = []
     for m in messages:
         hdrs = dict(m.get("headers") or {})
         if Channel(m["channel"]) is Channel.EMAIL:
             hdrs.setdefault("Message-ID", make_msgid(domain=domain))
         headers.append(json.dumps(hdrs, ensure_ascii=False))
-    rows = session.execute(_QUEUE_MANY_SQL, {
+    params = {
         "now": utcnow(), "keys": [m["key"] for m in messages],
         "channels": [Channel(m["channel"]).value for m in messages],
         "recipients": [m["to"].strip() for m in messages],
         "locales": [m.get("locale", "kk") for m in messages],
-        "subjects": [" ".join(m["subject"].split()) for m in messages],
-        "bodies": [m["text"] for m in messages], "headers": headers}).all()
-    if rows and trigger:
+        "subject_ix": [index(" ".join(m["subject"].split())) for m in messages],
+        "body_ix": [index(m["text"]) for m in messages], "headers": headers}
+    new = session.execute(_QUEUE_MANY_SQL, {**params, "texts": list(texts)}).scalar_one()
+    if new and trigger:
         session.info[_KICK_FLAG] = True
-    return len(rows)
+    return new
 
 
 def _exists(session: Session, key: str) -> bool:
