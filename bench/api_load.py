@@ -112,12 +112,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int, threads: int,
+                   worker_class: str = "gthread") -> subprocess.Popen:
     """gunicorn on 127.0.0.1 (our child, in its own process group)."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
-    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread",
-           "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class,
+           *(["--threads", str(threads)] if worker_class == "gthread" else []), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
            "wsgi:app"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 30
@@ -131,14 +132,41 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
     raise RuntimeError("gunicorn did not start")
 
 
+def _cpu_by_pid(server_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds (user + system) of gunicorn's process tree and of every PostgreSQL
+    process, by pid."""
+    import psutil
+
+    def cpu(p: psutil.Process) -> float | None:
+        try:
+            t = p.cpu_times()
+            return t.user + t.system
+        except psutil.Error:  # ended meanwhile
+            return None
+
+    server = psutil.Process(server_pid)
+    groups = {"app": [server, *server.children(recursive=True)],
+              "postgres": [p for p in psutil.process_iter(["name"])
+                           if p.info["name"] in {"postgres", "postmaster"}]}
+    return {k: {p.pid: c for p in procs if (c := cpu(p)) is not None}
+            for k, procs in groups.items()}
+
+
+def _cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings (a process born meanwhile counts whole)."""
+    return sum(c - before.get(pid, 0.0) for pid, c in after.items())
+
+
 def run_wrk(base: str, token: str, qs: list[str], seconds: int, connections: int,
-            threads: int) -> dict[str, float]:
-    """One wrk run; returns requests/s, latency percentiles (ms) and error counts."""
+            threads: int, server_pid: int | None = None) -> dict[str, float]:
+    """One wrk run; returns requests/s, latency percentiles (ms), error counts and the
+    CPU milliseconds per request spent by gunicorn and by PostgreSQL."""
     paths = ", ".join(json.dumps("/api/v1/kb/search?limit=10&q=" + urllib.parse.quote(q))
                       for q in qs)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(LUA % {"paths": paths, "token": token})
         script = fh.name
+    before = _cpu_by_pid(server_pid) if server_pid else {}
     try:
         out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections),
                               "-d", f"{seconds}s", "-s", script, base],
@@ -148,9 +176,12 @@ def run_wrk(base: str, token: str, qs: list[str], seconds: int, connections: int
     match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)", out)
     assert match, out
     n, micros, p50, p95, p99, top, sock, status = match.groups()
+    after = _cpu_by_pid(server_pid) if server_pid else {}
+    cpu = {f"cpu_ms_per_request_{k}": round(_cpu_delta(before[k], v) * 1000 / int(n), 2)
+           for k, v in after.items()}
     return {"requests": int(n), "rps": int(n) / (int(micros) / 1e6), "p50_ms": float(p50),
             "p95_ms": float(p95), "p99_ms": float(p99), "max_ms": float(top),
-            "socket_errors": int(sock), "non_2xx": int(status)}
+            "socket_errors": int(sock), "non_2xx": int(status), **cpu}
 
 
 def main() -> None:
@@ -158,8 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="use database kbbench_<n>")
     parser.add_argument("--corpus", action="store_true", help="fresh database, test corpus")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1,
                         help="wrk runs on the same 2 cores: one thread is enough")
@@ -171,16 +203,18 @@ def main() -> None:
     url = database_url(args.server, args)
     token = prepare(url, args.corpus)
     port = free_port()
-    proc = start_gunicorn(url, port, args.workers, args.threads)
+    proc = start_gunicorn(url, port, args.workers, args.threads, args.worker_class)
     try:
         base = f"http://127.0.0.1:{port}"
         run_wrk(base, token, queries(), 5, args.connections, args.wrk_threads)  # warm-up
         result = run_wrk(base, token, queries(), args.seconds, args.connections,
-                         args.wrk_threads)
+                         args.wrk_threads, proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
-    print(f"gunicorn {args.workers} workers x {args.threads} threads, "
+    kind = (f"{args.threads} threads" if args.worker_class == "gthread"
+            else "sync (1 request each)")
+    print(f"gunicorn {args.workers} workers x {kind}, "
           f"wrk {args.wrk_threads} thread(s), "
           f"{args.connections} connections, {args.seconds}s, database {url.rsplit('/', 1)[1]}")
     print(json.dumps(result, indent=2))

@@ -153,23 +153,55 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-#: Settings of the search transaction. Trigram recall for short words and swapped
-#: letters needs a lower threshold than pg_trgm's 0.3 (edit distance then picks among
-#: the candidates). JIT compilation costs more than any search query takes. A
-#: sequential scan would read every vector (search.py wants index scans or its own
-#: deliberate walks). The transaction writes only analytics, which may lose its
-#: last rows in a crash: no need to wait for the WAL flush.
-_SETTINGS = text("""
-    SELECT set_config('pg_trgm.similarity_threshold', '0.2', true),
-           set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true),
-           set_config('synchronous_commit', 'off', true),
-           -- One equality probe per pair: "word = ANY(array)" would tempt the
-           -- planner into the trigram index, slow for this.
-           ARRAY(SELECT p.w FROM unnest(CAST(:pairs AS text[])) AS p(w)
-                 WHERE EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.word = p.w)) AS known,
-           (SELECT generation FROM kb_state WHERE id = 1) AS generation,
-           current_database() AS db
+#: Settings of the search transaction, and the analysis of every candidate word, in
+#: one round trip (the web, the API and the CLI all pay it on every keystroke).
+#: Trigram recall for short words and swapped letters needs a lower threshold than
+#: pg_trgm's 0.3 (edit distance then picks among the candidates). JIT compilation
+#: costs more than any search query takes. A sequential scan would read every vector
+#: (search.py wants index scans or its own deliberate walks). The transaction writes
+#: only analytics, which may lose its last rows in a crash: no need to wait for the
+#: WAL flush. The settings apply to the statements that follow this one.
+#: Candidates are the query's words and the pairs of adjacent words that may be one
+#: word typed apart ("тех паспорт"); for each: its Russian lexemes, whether the
+#: vocabulary has it as it is (``exact``, which decides the gluing), by its Kazakh
+#: stem or Russian lexeme (``known``), or as a prefix (``pre``, for the word still
+#: being typed).
+_PREPARE = text("""
+    WITH s AS MATERIALIZED (
+        SELECT set_config('pg_trgm.similarity_threshold', '0.2', true) AS trgm,
+               set_config('jit', 'off', true) AS jit,
+               set_config('enable_seqscan', 'off', true) AS seqscan,
+               set_config('synchronous_commit', 'off', true) AS sync,
+               (SELECT generation FROM kb_state WHERE id = 1) AS generation,
+               current_database() AS db)
+    SELECT s.generation, s.db, a.w, a.lex, a.exact, a.known, a.pre
+    FROM s LEFT JOIN LATERAL (
+        SELECT d.w, r.lex,
+               EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.word = d.w) AS exact,
+               EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.lang = 'kk' AND v.stem = d.kk)
+            OR EXISTS (SELECT 1 FROM kb_vocabulary v
+                       WHERE v.lang = 'ru' AND v.stem = ANY(r.lex)) AS known,
+               d.p AND EXISTS (SELECT 1 FROM kb_vocabulary v
+                               WHERE v.word ~>=~ d.w AND v.word ~<~ d.hi) AS pre
+        FROM unnest(CAST(:ws AS text[]), CAST(:kks AS text[]), CAST(:ps AS boolean[]),
+                    CAST(:his AS text[])) AS d(w, kk, p, hi)
+        CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('russian', d.w)) AS lex) r
+    ) a ON true
 """)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the vocabulary says of one folded candidate word."""
+
+    lex: tuple[str, ...]  # Russian Snowball lexemes
+    exact: bool  # the vocabulary has the word itself
+    known: bool  # ... or its Kazakh stem or a Russian lexeme
+    pre: bool | None  # ... or words starting with it (None: not asked)
+
+    def knows(self, prefix: bool) -> bool:
+        """Is the word known, as a prefix too when ``prefix``?"""
+        return self.exact or self.known or bool(prefix and self.pre)
 
 
 @dataclass(frozen=True)
@@ -180,6 +212,8 @@ class Prepared:
     typing: bool  # the last word is still being typed
     generation: int  # bumped by every change of what search returns (result cache key)
     database: str
+    #: folded candidate word → its analysis (not part of the result cache key)
+    analysis: dict[str, Analysis] = field(default_factory=dict, compare=False, hash=False)
 
 
 def _glue(tokens: list[str], known: set[str]) -> list[str]:
@@ -197,16 +231,39 @@ def _glue(tokens: list[str], known: set[str]) -> list[str]:
 
 
 def prepare(session: Session, query: str) -> Prepared:
-    """Set the transaction's search settings and find the searchable words (one round trip)."""
+    """Set the transaction's search settings, find the searchable words and analyse
+    them (one round trip)."""
     query = query[:MAX_QUERY]
     tokens = tokenize(query)
     # A query that does not end in a space or punctuation is still being typed.
     typing = bool(query) and query[-1].isalnum()
-    pairs = sorted({fold_kk(a) + fold_kk(b) for a, b in zip(tokens, tokens[1:], strict=False)
-                    if len(a) + len(b) >= 6})
-    row = session.execute(_SETTINGS, {"pairs": pairs}).one()
-    words, typing = _words(_glue(tokens, set(row.known)), typing)
-    return Prepared(tuple(words), typing, int(row.generation or 0), row.db)
+    # folded candidate → (the word its Kazakh stem is taken from, may be a prefix)
+    candidates: dict[str, tuple[str, bool]] = {}
+    for n, tok in enumerate(tokens):
+        last = typing and n == len(tokens) - 1
+        folded = fold_kk(tok)
+        word, pre = candidates.get(folded, (tok, False))
+        candidates[folded] = (word, pre or last)
+    pairs: set[str] = set()
+    for n, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False), start=1):
+        if len(a) + len(b) >= 6:
+            folded = fold_kk(a) + fold_kk(b)
+            last = typing and n == len(tokens) - 1
+            word, pre = candidates.get(folded, (a + b, False))
+            candidates[folded] = (word, pre or last)
+            pairs.add(folded)
+    folded_words = list(candidates)
+    rows = session.execute(_PREPARE, {
+        "ws": folded_words, "kks": [stem_kk(candidates[w][0]) for w in folded_words],
+        "ps": [candidates[w][1] for w in folded_words],
+        "his": [_upper(w) for w in folded_words]}).all()
+    analysis = {r.w: Analysis(tuple(r.lex), bool(r.exact), bool(r.known),
+                              r.pre if candidates[r.w][1] else None)
+                for r in rows if r.w is not None}
+    known_pairs = {w for w in pairs if analysis[w].exact}
+    words, typing = _words(_glue(tokens, known_pairs), typing)
+    first = rows[0]
+    return Prepared(tuple(words), typing, int(first.generation or 0), first.db, analysis)
 
 
 def _words(tokens: list[str], typing: bool) -> tuple[list[str], bool]:
@@ -305,13 +362,21 @@ def parse(session: Session, query: str, prepared: Prepared | None = None) -> Par
     if parsed.empty:
         return parsed
     terms = parsed.terms
-    rows = session.execute(_ANALYSE, {
-        "ws": [t.folded for t in terms], "kks": [t.kk for t in terms],
-        "ps": [t.prefix for t in terms],
-        "his": [_upper(t.folded) for t in terms],
-    })
-    for i, lex, known in rows:
-        term = terms[i - 1]
-        term.ru, term.known = tuple(lex), bool(known)
+    missing = []
+    for term in terms:
+        found = prep.analysis.get(term.folded)
+        if found is None or (term.prefix and found.pre is None):
+            missing.append(term)  # a glued word whose folding differs: ask again
+        else:
+            term.ru, term.known = found.lex, found.knows(term.prefix)
+    if missing:
+        rows = session.execute(_ANALYSE, {
+            "ws": [t.folded for t in missing], "kks": [t.kk for t in missing],
+            "ps": [t.prefix for t in missing],
+            "his": [_upper(t.folded) for t in missing],
+        })
+        for i, lex, known in rows:
+            term = missing[i - 1]
+            term.ru, term.known = tuple(lex), bool(known)
     _correct(session, terms)
     return parsed
