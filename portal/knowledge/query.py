@@ -221,7 +221,7 @@ def _glue(tokens: list[str], known: set[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if i + 1 < len(tokens) and fold_kk(tokens[i]) + fold_kk(tokens[i + 1]) in known:
+        if i + 1 < len(tokens) and fold_kk(tokens[i] + tokens[i + 1]) in known:
             out.append(tokens[i] + tokens[i + 1])
             i += 2
         else:
@@ -247,7 +247,7 @@ def prepare(session: Session, query: str) -> Prepared:
     pairs: set[str] = set()
     for n, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False), start=1):
         if len(a) + len(b) >= 6:
-            folded = fold_kk(a) + fold_kk(b)
+            folded = fold_kk(a + b)  # as the glued word will be folded
             last = typing and n == len(tokens) - 1
             word, pre = candidates.get(folded, (a + b, False))
             candidates[folded] = (word, pre or last)
@@ -282,18 +282,6 @@ def _words(tokens: list[str], typing: bool) -> tuple[list[str], bool]:
         last_kept = n == len(tokens) - 1
     return words, typing and last_kept
 
-
-_ANALYSE = text("""
-    SELECT d.i, r.lex,
-           EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.word = d.w)
-        OR EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.lang = 'kk' AND v.stem = d.kk)
-        OR EXISTS (SELECT 1 FROM kb_vocabulary v WHERE v.lang = 'ru' AND v.stem = ANY(r.lex))
-        OR (d.p AND EXISTS (SELECT 1 FROM kb_vocabulary v
-                            WHERE v.word ~>=~ d.w AND v.word ~<~ d.hi)) AS known
-    FROM unnest(CAST(:ws AS text[]), CAST(:kks AS text[]), CAST(:ps AS boolean[]),
-                CAST(:his AS text[])) WITH ORDINALITY AS d(w, kk, p, hi, i)
-    CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector('russian', d.w)) AS lex) r
-""")
 
 _CORRECT = text("""
     SELECT d.i, c.word, c.df, c.sim, tsvector_to_array(to_tsvector('russian', c.word)) AS lex
@@ -362,21 +350,9 @@ def parse(session: Session, query: str, prepared: Prepared | None = None) -> Par
     if parsed.empty:
         return parsed
     terms = parsed.terms
-    missing = []
     for term in terms:
-        found = prep.analysis.get(term.folded)
-        if found is None or (term.prefix and found.pre is None):
-            missing.append(term)  # a glued word whose folding differs: ask again
-        else:
-            term.ru, term.known = found.lex, found.knows(term.prefix)
-    if missing:
-        rows = session.execute(_ANALYSE, {
-            "ws": [t.folded for t in missing], "kks": [t.kk for t in missing],
-            "ps": [t.prefix for t in missing],
-            "his": [_upper(t.folded) for t in missing],
-        })
-        for i, lex, known in rows:
-            term = missing[i - 1]
-            term.ru, term.known = tuple(lex), bool(known)
+        # Every word and glued pair was analysed by prepare(), the last one as a prefix.
+        found = prep.analysis[term.folded]
+        term.ru, term.known = found.lex, found.knows(term.prefix)
     _correct(session, terms)
     return parsed
