@@ -30,7 +30,7 @@ from portal.appeals.models import (
     Character,
 )
 from portal.db import db, get_or_404
-from portal.errors import ConflictError, DomainError
+from portal.errors import ConflictError, DomainError, show_on_form
 from portal.htmx import render_page
 from portal.i18n import localized
 from portal.obligations.engine import open_obligations_for
@@ -70,16 +70,6 @@ def load_appeal(appeal_id: int) -> Appeal:
     if not queries.can_view(current_user, appeal):
         abort(404)  # another agency's appeal: do not even confirm it exists
     return appeal
-
-
-def _field_error(form: Any, err: DomainError) -> None:
-    target = getattr(form, err.field, None) if err.field else None
-    if err.field == "service_id":
-        target = form.service
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.route("/")
@@ -162,7 +152,7 @@ def new():
             db.session.commit()
         except DomainError as err:
             db.session.rollback()
-            _field_error(form, err)
+            show_on_form(form, err, {"service_id": "service"})
         else:
             flash(_("Appeal No. %(number)s registered.", number=appeal.number), "success")
             if request.form.get("next") == "another":
@@ -207,7 +197,7 @@ def _redisplay(appeal: Appeal, form_name: str, form: Any, err: DomainError | Non
     """The appeal page again with one action's form and its errors (422)."""
     db.session.rollback()
     if err is not None:
-        _field_error(form, err)
+        show_on_form(form, err, {"service_id": "service"})
     context = _detail_context(appeal)
     context[form_name] = form
     return render_template("appeals/appeal.html", **context), 422

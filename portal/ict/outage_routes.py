@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from werkzeug.wrappers import Response
 
 from portal.db import db, get_or_404, utcnow
-from portal.errors import ConflictError, DomainError
+from portal.errors import ConflictError, DomainError, show_on_form
 from portal.htmx import render_page
 from portal.ict import bp, queries
 from portal.ict.forms import CancelOutageForm, OutageForm
@@ -64,7 +64,7 @@ def new_outage():
             outage = register_outage(db.session, current_user, form.data_for_service())
         except DomainError as err:
             db.session.rollback()
-            _field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             dispatch(outage.id)
@@ -80,14 +80,6 @@ def _flash_registered(outage: Outage) -> None:
     if version.late:
         flash(_("Registered less than 24 hours before the start: the notices went out at once "
                 "and the delay is recorded as a violation of Rules No. 83, cl. 38."), "warning")
-
-
-def _field_error(form: OutageForm | CancelOutageForm, err: DomainError) -> None:
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.route("/outages/<int:outage_id>")
@@ -125,7 +117,7 @@ def edit_outage(outage_id: int):
                                    expected_version=_int(form.version.data))
         except DomainError as err:  # ConflictError included
             db.session.rollback()
-            _field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             dispatch(item.id)

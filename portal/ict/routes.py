@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from portal.agencies.models import Agency, AgencyKind
 from portal.db import db, get_or_404, utcnow
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.htmx import render_page
 from portal.i18n import localized
 from portal.ict import bp, queries, regulation, services
@@ -120,20 +120,12 @@ def new_request():
             req = services.register_request(db.session, current_user, data, uploaded_files())
         except DomainError as err:
             db.session.rollback()
-            _field_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Request %(number)s is registered.", number=req.number), "success")
             return redirect(url_for("ict.request_card", ict_request_id=req.id), code=303)
     return render_page("ict/request_new.html", "ict/_request_form.html", form=form, own=own)
-
-
-def _field_error(form: Any, err: DomainError) -> None:
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.route("/requests/<int:ict_request_id>")

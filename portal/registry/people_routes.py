@@ -15,14 +15,14 @@ from portal.agencies.models import Agency
 from portal.auth.models import User
 from portal.calendar.services import load_calendar
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.htmx import render_page
 from portal.i18n import current_locale
 from portal.pagination import paginate
 from portal.registry import bp, people
 from portal.registry.forms import PersonForm, ReplaceForm
 from portal.registry.models import ResponsiblePerson, ResponsibleReplacement, Service
-from portal.registry.routes import agency_choices, field_errors
+from portal.registry.routes import agency_choices
 from portal.security import AGENCY_BOUND_ROLES, Role, require_agency, roles_required
 from portal.timeutil import local_today
 
@@ -115,7 +115,7 @@ def person_new(agency_id: int):
             p = people.create_person(db.session, current_user, agency.id, _person_data(form),
                                      form.service_ids.data or [])
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Responsible person %(name)s appointed.", name=p.full_name), "success")
@@ -138,7 +138,7 @@ def person_edit(person_id: int):
             people.update_person(db.session, current_user, p, _person_data(form),
                                  form.service_ids.data or [])
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -164,7 +164,7 @@ def person_replace(person_id: int):
                                          notified_on=form.notified_on.data,
                                          notice=form.notice.data)
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             due = people.notice_deadline(repl.replaced_on, load_calendar(db.session))

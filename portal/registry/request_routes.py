@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal.agencies.models import Agency
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import DomainError, show_on_form
 from portal.htmx import render_page
 from portal.pagination import paginate
 from portal.registry import bp
@@ -19,7 +19,7 @@ from portal.registry import requests as reqs
 from portal.registry.annex_models import InfoAttachment, InfoRequest, InfoRequestStatus
 from portal.registry.forms import AnswerForm, InfoRequestForm, RefuseForm
 from portal.registry.people_routes import service_choices
-from portal.registry.routes import agency_choices, field_errors
+from portal.registry.routes import agency_choices
 from portal.security import AGENCY_BOUND_ROLES, UCC_STAFF, Role, require_agency, roles_required
 from portal.timeutil import local_today
 
@@ -69,7 +69,7 @@ def request_new():
         try:
             req = reqs.send_request(db.session, current_user, form.agency_id.data, data)
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Request sent to the agency."), "success")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portal.agencies.models import Agency, AgencyKind
 from portal.db import db, get_or_404
-from portal.errors import ConflictError, DomainError
+from portal.errors import ConflictError, DomainError, show_on_form
 from portal.htmx import render_page
 from portal.i18n import current_locale, localized
 from portal.pagination import paginate
@@ -62,15 +62,6 @@ def agency_choices(kinds: tuple[AgencyKind, ...] = PROVIDER_KINDS) -> list[tuple
     rows = db.session.scalars(select(Agency).where(Agency.kind.in_(kinds))
                               .order_by(Agency.name_ru)).all()
     return [(a.id, localized(a, "short") or localized(a, "name")) for a in rows]
-
-
-def field_errors(form: Any, err: DomainError) -> None:
-    """Show a service's DomainError on its field, or as a flash message."""
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, err.message]
-    else:
-        flash(err.message, "error")
 
 
 @bp.route("/services")
@@ -133,7 +124,7 @@ def service_new():
             svc = services.create_service(db.session, current_user, form.agency_id.data,
                                           _service_data(form, with_code=True))
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Service %(code)s added to the registry.", code=svc.code), "success")
@@ -165,7 +156,7 @@ def service_edit(service_id: int):
             conflict, status = err, 409
             form.version.data = db.session.get(Service, service_id).version
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Service information saved."), "success")
@@ -187,7 +178,7 @@ def bylaw_new(service_id: int):
             services.add_bylaw(db.session, current_user, svc,
                                {f: getattr(form, f).data for f in services.BYLAW_FIELDS})
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Bylaw added."), "success")
@@ -207,7 +198,7 @@ def bylaw_edit(bylaw_id: int):
             services.update_bylaw(db.session, current_user, bylaw,
                                   {f: getattr(form, f).data for f in services.BYLAW_FIELDS})
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Bylaw saved."), "success")
@@ -229,7 +220,7 @@ def amendment_new(bylaw_id: int):
         try:
             services.add_amendment(db.session, current_user, bylaw, data)
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Amendment recorded. Update the Annex 1 information within five working "
@@ -262,7 +253,7 @@ def service_status(service_id: int):
                 services.change_status(db.session, current_user, svc,
                                        ServiceStatus(form.action.data), form.reason.data)
         except DomainError as err:
-            field_errors(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Status changed."), "success")
