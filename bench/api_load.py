@@ -3,10 +3,17 @@
 Run: ``python bench/api_load.py --n 100000`` against a database kept by
 ``bench/search.py --n 100000 --keep`` (or ``--corpus`` for a fresh database with the
 110-article test corpus). An operator and a personal API token are created, gunicorn
-serves the app on 127.0.0.1 only, wrk (``apt-get install wrk``) cycles through the
-relevance-suite queries with ``Authorization: Bearer``; requests/s, latency
-percentiles (p50/p95/p99) and errors (socket errors, non-2xx) are printed. The
-gunicorn process is ours and is stopped at the end.
+serves the app on 127.0.0.1 only, and wrk (``apt-get install wrk``) sends queries with
+``Authorization: Bearer``; requests/s, latency percentiles (p50/p95/p99), errors
+(socket errors, non-2xx), the CPU each side spent per request and the CPU the
+hypervisor took (steal) are printed. The gunicorn process is ours and is stopped at
+the end.
+
+The queries (``--stream``): ``suite`` cycles the 191 relevance-suite queries (kk, ru,
+mixed, typos, Russian-letter Kazakh), so every query repeats; ``distinct`` sends
+queries of which none repeats: one to three words taken from one published article,
+some with a typo, some with the last word half typed, as operators type them. With
+``distinct`` the result cache never hits, whatever ``KB_SEARCH_CACHE`` says.
 """
 
 from __future__ import annotations
@@ -105,6 +112,52 @@ def queries() -> list[str]:
             if line.strip()]
 
 
+def distinct_queries(url: str, count: int, seed: int = 1414) -> list[str]:
+    """``count`` queries, no two alike once folded, built from the published articles."""
+    import random
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from portal.knowledge.indexing import fold_kk
+
+    rnd = random.Random(seed)
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        texts = [" ".join(r) for r in conn.execute(
+            "SELECT title_kk, title_ru, body_kk, body_ru FROM kb_articles "
+            "WHERE status = 'published'")]
+    articles = [list(dict.fromkeys(w for w in re.findall(r"\w{3,}", t) if not w.isdigit()))
+                for t in texts]
+    articles = [a for a in articles if len(a) >= 3]
+    seen: set[tuple[str, ...]] = set()
+    out: list[str] = []
+    for _attempt in range(count * 20):
+        if len(out) == count:
+            break
+        words = rnd.sample(rnd.choice(articles), rnd.choices((1, 2, 3), (30, 45, 25))[0])
+        if rnd.random() < 0.15:  # a typo: two letters swapped, or one dropped
+            n = rnd.randrange(len(words))
+            w, i = words[n], rnd.randrange(1, len(words[n]) - 1)
+            words[n] = w[:i] + w[i + 1] + w[i] + w[i + 2:] if rnd.random() < 0.5 \
+                else w[:i] + w[i + 1:]
+        typing = rnd.random() < 0.3  # the last word still being typed
+        if typing and len(words[-1]) > 4:
+            words[-1] = words[-1][:rnd.randrange(3, len(words[-1]))]
+        query = " ".join(w.lower() if rnd.random() < 0.7 else w for w in words)
+        key = (*(fold_kk(w.lower()) for w in words), typing)
+        if key not in seen:
+            seen.add(key)
+            out.append(query if typing else query + " ")
+    return out
+
+
+def machine_ticks() -> tuple[float, float, float]:
+    """(Idle incl. I/O wait, steal, total) CPU ticks of all cores since boot (/proc/stat)."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return fields[3] + fields[4], fields[7], sum(fields[:8])
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as s:
@@ -167,6 +220,7 @@ def run_wrk(base: str, token: str, qs: list[str], seconds: int, connections: int
         fh.write(LUA % {"paths": paths, "token": token})
         script = fh.name
     before = _cpu_by_pid(server_pid) if server_pid else {}
+    ticks0 = machine_ticks()
     try:
         out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections),
                               "-d", f"{seconds}s", "-s", script, base],
@@ -177,11 +231,18 @@ def run_wrk(base: str, token: str, qs: list[str], seconds: int, connections: int
     assert match, out
     n, micros, p50, p95, p99, top, sock, status = match.groups()
     after = _cpu_by_pid(server_pid) if server_pid else {}
+    ticks1 = machine_ticks()
     cpu = {f"cpu_ms_per_request_{k}": round(_cpu_delta(before[k], v) * 1000 / int(n), 2)
            for k, v in after.items()}
     return {"requests": int(n), "rps": int(n) / (int(micros) / 1e6), "p50_ms": float(p50),
             "p95_ms": float(p95), "p99_ms": float(p99), "max_ms": float(top),
-            "socket_errors": int(sock), "non_2xx": int(status), **cpu}
+            "socket_errors": int(sock), "non_2xx": int(status), **cpu,
+            # Shares of the machine's CPU time during the run: idle (a run that leaves
+            # a core idle is limited by something else than CPU), and taken by the
+            # hypervisor for others (steal).
+            **{f"{name}_pct": round(100 * (ticks1[k] - ticks0[k])
+                                    / max(1.0, ticks1[2] - ticks0[2]), 1)
+               for k, name in ((0, "machine_idle"), (1, "steal"))}}
 
 
 def main() -> None:
@@ -196,6 +257,8 @@ def main() -> None:
     parser.add_argument("--wrk-threads", type=int, default=1,
                         help="wrk runs on the same 2 cores: one thread is enough")
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--stream", default="suite", choices=["suite", "distinct"],
+                        help="cycle the relevance suite, or never repeat a query")
     parser.add_argument("--server", default=os.environ.get(
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
@@ -206,9 +269,16 @@ def main() -> None:
     proc = start_gunicorn(url, port, args.workers, args.threads, args.worker_class)
     try:
         base = f"http://127.0.0.1:{port}"
-        run_wrk(base, token, queries(), 5, args.connections, args.wrk_threads)  # warm-up
-        result = run_wrk(base, token, queries(), args.seconds, args.connections,
+        if args.stream == "suite":
+            warm, qs = queries(), queries()
+        else:  # more than wrk can send at 1,000 req/s: no query is sent twice
+            stream = distinct_queries(url, 1000 * (args.seconds + 5))
+            warm, qs = stream[:5000], stream[5000:]
+        run_wrk(base, token, warm, 5, args.connections, args.wrk_threads)  # warm-up
+        result = run_wrk(base, token, qs, args.seconds, args.connections,
                          args.wrk_threads, proc.pid)
+        if args.stream == "distinct":
+            assert result["requests"] <= len(qs), "the stream ran out: queries repeated"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -216,7 +286,8 @@ def main() -> None:
             else "sync (1 request each)")
     print(f"gunicorn {args.workers} workers x {kind}, "
           f"wrk {args.wrk_threads} thread(s), "
-          f"{args.connections} connections, {args.seconds}s, database {url.rsplit('/', 1)[1]}")
+          f"{args.connections} connections, {args.seconds}s, database {url.rsplit('/', 1)[1]}, "
+          f"{args.stream} queries")
     print(json.dumps(result, indent=2))
 
 

@@ -1,4 +1,4 @@
-"""A per-process cache of search results, keyed by the index generation.
+"""Per-process caches of search results and word frequencies, keyed by the index generation.
 
 Operators ask the same questions all day; a repeated query costs one round trip
 (the one that reads the generation) instead of four. Every change of what search
@@ -6,6 +6,11 @@ returns bumps ``kb_state.generation`` in its own transaction, so an entry can
 never outlive the data it was computed from; old generations simply age out of
 the LRU. ``KB_SEARCH_CACHE`` (entries per process, default 2048; 0 turns it off)
 comes from the environment.
+
+A query never asked before still uses words asked before (their frequencies are
+Zipf-distributed): ``WORDS`` keeps each index form's document frequencies for the
+generation, so ranking a new query usually needs no frequency lookup (search.Plan).
+``KB_WORD_CACHE`` sizes it (default 50,000 forms, a few MB; 0 turns it off).
 """
 
 from __future__ import annotations
@@ -52,3 +57,4 @@ class ResultCache:
 
 
 RESULTS = ResultCache(int(os.environ.get("KB_SEARCH_CACHE", "2048")))
+WORDS = ResultCache(int(os.environ.get("KB_WORD_CACHE", "50000")))

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from portal.knowledge.cache import RESULTS
+from portal.knowledge.cache import RESULTS, WORDS
 from portal.knowledge.query import ParsedQuery, parse, prepare
 
 CANDIDATE_CAP = 200
@@ -138,23 +138,26 @@ class Filters:
         return "".join(f" AND {w}" for w in where), params
 
 
-_FREQUENCIES = text("""
-    SELECT o.i, max(f.top) AS top, sum(f.total) AS total,
-        (SELECT CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint
-                     ELSE (SELECT count(*) FROM kb_search) END
-         FROM pg_class c WHERE c.oid = 'kb_search'::regclass) AS n
-    FROM unnest(CAST(:op_i AS int[]), CAST(:op_kind AS text[]), CAST(:op_val AS text[]),
-                CAST(:op_hi AS text[])) AS o(i, kind, val, hi)
+#: Published articles: the planner's estimate, or a count while the table is new.
+_ARTICLES = """
+    SELECT CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint
+                ELSE (SELECT count(*) FROM kb_search) END
+    FROM pg_class c WHERE c.oid = 'kb_search'::regclass"""
+
+_FREQUENCIES = text(f"""
+    SELECT o.kind, o.val, f.top, f.total, ({_ARTICLES}) AS n
+    FROM unnest(CAST(:op_kind AS text[]), CAST(:op_val AS text[]),
+                CAST(:op_hi AS text[])) AS o(kind, val, hi)
     CROSS JOIN LATERAL (
         -- Per operand: the most frequent word form (a lower bound of the articles it
         -- matches) and the sum over its forms (an upper bound; what a GIN scan reads).
         -- Index lexemes are stems (Kazakh) and Snowball lexemes (Russian): a prefix
         -- is looked up among those, not among the words as written.
-        SELECT max(v.df) AS top, sum(v.df) AS total FROM kb_vocabulary v
+        SELECT coalesce(max(v.df), 0) AS top, coalesce(sum(v.df), 0) AS total
+        FROM kb_vocabulary v
         WHERE (o.kind = 'kk' AND v.stem = o.val AND v.lang = 'kk')
            OR (o.kind = 'ru' AND v.stem = o.val AND v.lang = 'ru')
            OR (o.kind = 'pre' AND v.stem ~>=~ o.val AND v.stem ~<~ o.hi)) f
-    GROUP BY o.i
 """)
 
 _SQL = """
@@ -214,15 +217,42 @@ class Plan:
     n: int  # published articles
 
     @classmethod
-    def of(cls, session: Session, parsed: ParsedQuery) -> Plan:
-        """Estimate from the vocabulary how common each word is."""
+    def of(cls, session: Session, parsed: ParsedQuery,
+           scope: tuple[str, int] | None = None) -> Plan:
+        """Estimate from the vocabulary how common each word is.
+
+        ``scope`` (database, index generation) lets the per-operand frequencies come
+        from the process's word cache: they change only with the generation."""
         op_i, op_kind, op_val, op_hi = parsed.operand_rows()
-        rows = {r.i: r for r in session.execute(_FREQUENCIES, {
-            "op_i": op_i, "op_kind": op_kind, "op_val": op_val, "op_hi": op_hi})}
-        n = max([1] + [int(r.n or 0) for r in rows.values()])
-        words = range(1, len(parsed.terms) + 1)
-        tops = [min(int(rows[i].top or 0), n) if i in rows else 0 for i in words]
-        totals = [min(int(rows[i].total or 0), n) if i in rows else 0 for i in words]
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        n = WORDS.get((*scope, "n")) if scope else None
+        if scope:
+            for kind, val in zip(op_kind, op_val, strict=True):
+                hit = WORDS.get((*scope, kind, val))
+                if hit is not None:
+                    found[kind, val] = hit
+        missing = [k for k, (kind, val) in enumerate(zip(op_kind, op_val, strict=True))
+                   if (kind, val) not in found]
+        if missing:
+            for r in session.execute(_FREQUENCIES, {
+                    "op_kind": [op_kind[k] for k in missing],
+                    "op_val": [op_val[k] for k in missing],
+                    "op_hi": [op_hi[k] for k in missing]}):
+                found[r.kind, r.val] = (int(r.top), int(r.total))
+                n = int(r.n or 0)
+                if scope:
+                    WORDS.put((*scope, r.kind, r.val), found[r.kind, r.val])
+        if n is None:  # every operand was cached but the article count
+            n = int(session.execute(text(_ARTICLES)).scalar_one() or 0)
+        if scope:
+            WORDS.put((*scope, "n"), n)
+        n = max(n or 0, 1)
+        tops = [0] * len(parsed.terms)
+        totals = [0] * len(parsed.terms)
+        for i, kind, val in zip(op_i, op_kind, op_val, strict=True):
+            top, total = found[kind, val]
+            tops[i - 1] = max(tops[i - 1], min(top, n))
+            totals[i - 1] = min(totals[i - 1] + total, n)
         idf = [max(math.log((n - df + 0.5) / (df + 0.5)), MIN_IDF) for df in tops]
         return cls(idf, [df / n for df in tops], [df / n for df in totals], n)
 
@@ -260,8 +290,8 @@ def _branches(parsed: ParsedQuery, plan: Plan, where: str, filtered: bool) -> st
 
 
 def _run(session: Session, parsed: ParsedQuery, filters: Filters, limit: int,
-         offset: int) -> tuple[list[Hit], int, int, int]:
-    plan = Plan.of(session, parsed)
+         offset: int, scope: tuple[str, int] | None = None) -> tuple[list[Hit], int, int, int]:
+    plan = Plan.of(session, parsed, scope)
     where, params = filters.sql()
     groups = parsed.groups()
     # A filter makes matches rarer than the words alone say: never walk then.
@@ -303,7 +333,8 @@ def search(session: Session, query: str, *, limit: int = 10, page: int = 1,
     parsed = parse(session, query, prepared)
     result = SearchResult(parsed, page=page, per_page=limit)
     if not parsed.empty:
-        hits, total, full, and_count = _run(session, parsed, filters, limit, (page - 1) * limit)
+        hits, total, full, and_count = _run(session, parsed, filters, limit, (page - 1) * limit,
+                                           (prepared.database, prepared.generation))
         result.hits, result.total, result.full_total = hits, total, full
         result.capped = and_count >= CANDIDATE_CAP
     RESULTS.put(key, result)
