@@ -8,6 +8,7 @@ pre-composed by ``layout.TableLayout`` so WeasyPrint lays out one text per row.
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import multiprocessing
@@ -163,6 +164,7 @@ def render_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
                 progress(int(n * 100 / len(jobs)))
     else:
         _fork_app, _fork_jobs = app, jobs
+        gc.freeze()  # children never scan (nor copy, by touching) what they inherit
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.imap(_render_chunk, range(len(jobs)))
@@ -172,6 +174,7 @@ def render_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
                     if progress:
                         progress(int(n * 100 / len(jobs)))
         finally:
+            gc.unfreeze()
             _fork_app, _fork_jobs = None, []
     return merge_and_number(parts)
 
