@@ -10,7 +10,7 @@ comes from the environment.
 A query never asked before still uses words asked before (their frequencies are
 Zipf-distributed): ``WORDS`` keeps each index form's document frequencies for the
 generation, so ranking a new query usually needs no frequency lookup (search.Plan).
-``KB_WORD_CACHE`` sizes it (default 50,000 forms, a few MB; 0 turns it off).
+``KB_WORD_CACHE`` sizes it (default 10,000 forms, about 4 MB; 0 turns it off).
 """
 
 from __future__ import annotations
@@ -57,4 +57,4 @@ class ResultCache:
 
 
 RESULTS = ResultCache(int(os.environ.get("KB_SEARCH_CACHE", "2048")))
-WORDS = ResultCache(int(os.environ.get("KB_WORD_CACHE", "50000")))
+WORDS = ResultCache(int(os.environ.get("KB_WORD_CACHE", "10000")))
