@@ -37,3 +37,38 @@ def show_on_form(form: Any, err: DomainError, aliases: Mapping[str, str] | None 
         target.errors = [*target.errors, err.message]
     else:
         flash(err.message, "error")
+
+
+class committing:  # noqa: N801 (used as a statement: ``with committing(...):``)
+    """Run a route's service calls as one unit of work.
+
+    On success the session is committed and ``success`` (settable inside the block,
+    e.g. once a count is known) is flashed; a DomainError rolls the session back and
+    flashes its message, and the block is left without raising; ``ok`` tells which.
+    Any other exception propagates untouched.
+    """
+
+    def __init__(self, success: str | None = None) -> None:
+        self.success = success
+        self.ok = False
+
+    def __enter__(self) -> committing:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 _tb: object) -> bool:
+        from flask import flash
+
+        from portal.db import db
+
+        if exc_type is None:
+            db.session.commit()
+            self.ok = True
+            if self.success:
+                flash(self.success, "success")
+            return False
+        if isinstance(exc, DomainError):
+            db.session.rollback()
+            flash(exc.message, "error")
+            return True
+        return False

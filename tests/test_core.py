@@ -90,3 +90,26 @@ def test_cli_create_user(app, session, monkeypatch):
     bad = runner.invoke(args=["create-user", "x", "--role", "admin", "--full-name", "X",
                               "--password", "Cli-pass-2026"])
     assert bad.exit_code != 0 and "3-80" in bad.output
+
+
+def test_committing_commits_or_rolls_back_and_tells_the_user(app, session):
+    from flask import get_flashed_messages
+
+    from portal.db import db
+    from portal.errors import DomainError, committing
+
+    with app.test_request_context():
+        with committing() as unit:
+            kept = make_agency(db.session, code="kept-agency")
+            unit.success = f"Saved {kept.code}."
+        assert unit.ok
+        with committing("never shown") as failed:
+            make_agency(db.session, code="dropped-agency")
+            raise DomainError("The rule says no.")
+        assert not failed.ok
+        with pytest.raises(ValueError), committing("never shown"):
+            raise ValueError("a bug is not a user error")
+        assert get_flashed_messages(with_categories=True) == [
+            ("success", "Saved kept-agency."), ("error", "The rule says no.")]
+        codes = set(db.session.scalars(select(Agency.code)))
+    assert "kept-agency" in codes and "dropped-agency" not in codes

@@ -12,7 +12,7 @@ from portal.appeals.forms import DemandForm, RecordingUploadForm
 from portal.appeals.models import DemandStatus, RecordingDemand, RecordingFile
 from portal.appeals.routes import download_disposition
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import DomainError, committing
 from portal.obligations.engine import open_obligations_for
 from portal.obligations.models import Obligation
 from portal.pagination import paginate
@@ -96,14 +96,9 @@ def demand_upload(demand_id: int):
     item = _load(demand_id)
     form = RecordingUploadForm()
     if form.validate_on_submit():
-        try:
+        with committing(_("Recordings attached.")):
             recordings.attach_files(db.session, current_user, item,
                                     [(f.filename, f.read()) for f in form.files.data if f])
-            db.session.commit()
-            flash(_("Recordings attached."), "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
     else:
         flash(_("Choose the recording files."), "error")
     return redirect(url_for("appeals.demand", demand_id=item.id), code=303)
@@ -114,13 +109,8 @@ def demand_upload(demand_id: int):
 def demand_hand_over(demand_id: int):
     """Give the recordings to the requesting body (closes the 4-hour obligation)."""
     item = _load(demand_id)
-    try:
+    with committing(_("The recordings were handed over.")):
         recordings.hand_over(db.session, current_user, item)
-        db.session.commit()
-        flash(_("The recordings were handed over."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(url_for("appeals.demand", demand_id=item.id), code=303)
 
 

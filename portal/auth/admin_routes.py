@@ -13,7 +13,7 @@ from portal.auth import services
 from portal.auth.forms import UserForm
 from portal.auth.models import User
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import DomainError, committing
 from portal.htmx import render_page
 from portal.i18n import localized
 from portal.pagination import paginate
@@ -98,11 +98,6 @@ def set_active(user_id: int):
     value = request.form.get("active")
     if value not in ("0", "1"):
         abort(400)
-    try:
+    with committing(_("Account activated.") if value == "1" else _("Account deactivated.")):
         services.set_active(db.session, current_user, user, value == "1")
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Account activated.") if value == "1" else _("Account deactivated."), "success")
     return redirect(url_for("users.edit", user_id=user.id))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import current_app, flash, make_response, request, url_for
+from flask import current_app, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import committing
 from portal.htmx import hx_redirect, render_page
 from portal.notify import bp
 from portal.notify.delivery import enabled_channels
@@ -87,12 +87,7 @@ def attachment(message_id: int, attachment_id: int):
 def resend_message(message_id: int):
     """Queue a failed or sent message again."""
     msg = get_or_404(OutboxMessage, message_id)
-    try:
+    with committing(_("The message is queued again.")):
         resend(db.session, current_user, msg)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The message is queued again."), "success")
     return hx_redirect(url_for("notify.message", message_id=msg.id))
 

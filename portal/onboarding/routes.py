@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import DomainError, committing
 from portal.htmx import render_page
 from portal.obligations.engine import open_obligations_for
 from portal.onboarding import VIEW_ROLES, bp, protocols, training
@@ -114,13 +114,8 @@ def schedule_training(service_id: int):
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(svc.id)
-    try:
+    with committing(_("The training is scheduled.")):
         training.schedule_training(db.session, current_user, svc, form.data)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The training is scheduled."), "success")
     return _back(svc.id)
 
 
@@ -134,13 +129,8 @@ def update_training(training_id: int):
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(tr.service_id)
-    try:
+    with committing(_("Saved.")):
         training.update_training(db.session, current_user, tr, form.data)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
     return _back(tr.service_id)
 
 
@@ -150,13 +140,9 @@ def send_questions(training_id: int):
     """E-mail the questions to the agency's responsible persons before the training."""
     tr = get_or_404(Training, training_id)
     _require_view(tr.service.agency_id)
-    try:
+    with committing() as unit:
         count = training.send_questions(db.session, current_user, tr)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Questions sent to %(count)s recipient(s).", count=count), "success")
+        unit.success = _("Questions sent to %(count)s recipient(s).", count=count)
     return _back(tr.service_id)
 
 
@@ -169,13 +155,8 @@ def mark_held(training_id: int):
     if not form.validate_on_submit():
         _form_errors(form)
         return _back(tr.service_id)
-    try:
+    with committing(_("The training is marked as held.")):
         training.mark_held(db.session, current_user, tr, form.held_on.data)
-    except DomainError as err:
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The training is marked as held."), "success")
     return _back(tr.service_id)
 
 

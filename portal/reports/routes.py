@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from portal.db import db, get_or_404
-from portal.errors import DomainError
+from portal.errors import DomainError, committing
 from portal.htmx import render_page
 from portal.obligations.engine import open_obligations_for
 from portal.queue import enqueue
@@ -172,13 +172,8 @@ def report(report_id: int):
 def delivered(report_id: int):
     """Record delivery by other means (on paper); closes the report obligation."""
     item = _load(report_id)
-    try:
+    with committing(_("Delivery recorded.")):
         services.mark_delivered(db.session, current_user, item)
-        db.session.commit()
-        flash(_("Delivery recorded."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
     return redirect(url_for("reports.report", report_id=item.id), code=303)
 
 
@@ -217,11 +212,6 @@ def explain(discrepancy_id: int):
     if not form.validate_on_submit():
         flash(_("Write the explanation."), "error")
     else:
-        try:
+        with committing(_("The explanation is recorded.")):
             discrepancies.explain(db.session, current_user, item, form.explanation.data or "")
-            db.session.commit()
-            flash(_("The explanation is recorded."), "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
     return redirect(url_for("reports.report", report_id=item.report_id), code=303)
