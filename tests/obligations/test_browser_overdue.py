@@ -80,3 +80,28 @@ def test_manager_filters_the_overdue_dashboard_and_exports(live_server, page, tm
     assert {r[1] for r in exported} == {data["justice"]}
     assert {r[4] for r in exported} == {"Правила № 83, п. 20"}
     assert 1 <= exported[0][8] < exported[1][8]  # least late first, as shown on the page
+
+
+def test_a_filter_changed_right_after_an_update_is_not_lost(live_server, page):
+    """The form is swapped with the results; its new controls must answer at once.
+
+    The second filter is changed from the first swap's own ``htmx:afterSwap`` handler, one
+    task later: before the settle delay was 0, htmx had not yet wired the new form then.
+    """
+    data = seed(live_server)
+    page.goto(f"{live_server.url}/login")
+    page.fill("#username", data["user"])
+    page.fill("#password", PASSWORD)
+    page.locator("button[type=submit].primary").click()
+    page.wait_for_selector("section.home")
+    page.goto(f"{live_server.url}/obligations/overdue")
+    page.evaluate("""() => document.body.addEventListener("htmx:afterSwap", () => {
+        setTimeout(() => {
+            const rule = document.querySelector("#obligation-filters select[name=rule]");
+            rule.value = "annex1_after_bylaw";
+            rule.dispatchEvent(new Event("change", {bubbles: true}));
+        }, 0);
+    }, {once: true})""")
+    page.select_option("#obligation-filters select[name=agency]", data["justice_id"])
+    page.wait_for_url("**rule=annex1_after_bylaw*")
+    expect(page.locator("#obligations-table tbody tr")).to_have_count(2)
