@@ -166,13 +166,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(url: str, port: int, workers: int, threads: int,
-                   worker_class: str = "gthread") -> subprocess.Popen:
+                   worker_class: str = "sync") -> subprocess.Popen:
     """gunicorn on 127.0.0.1 (our child, in its own process group)."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16),
            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class,
-           *(["--threads", str(threads)] if worker_class == "gthread" else []), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-           "wsgi:app"]
+           *(["--threads", str(threads)] if worker_class == "gthread" else []),
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -252,7 +252,11 @@ def main() -> None:
     parser.add_argument("--corpus", action="store_true", help="fresh database, test corpus")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    # sync, as README's deployment runs it: no keep-alive, so each request goes to a free
+    # worker. gthread keeps wrk's 16 connections where they were accepted; in about one
+    # run in three they piled on some workers and half the CPU stayed idle (94-110 req/s
+    # against 250-296 in the other runs, measured).
+    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=1,
                         help="wrk runs on the same 2 cores: one thread is enough")
