@@ -41,7 +41,11 @@ def _font_path(family: str) -> str:
 
 
 class Metrics:
-    """Advance widths of one font, in em, cached per character."""
+    """Advance widths of one font, in em, cached per character and per word."""
+
+    #: Words whose widths are kept (a month's report repeats a vocabulary of a few
+    #: thousand words; the cache is emptied when it reaches this size).
+    WORDS = 100_000
 
     def __init__(self, family: str = FONT_FAMILY) -> None:
         from fontTools.ttLib import TTFont
@@ -51,6 +55,7 @@ class Metrics:
         hmtx = font["hmtx"].metrics
         self._em = {cp: hmtx[name][0] / upm for cp, name in font.getBestCmap().items()}
         self._cache: dict[str, float] = {}
+        self._words: dict[str, float] = {}
 
     def em(self, ch: str) -> float:
         """Advance width of ``ch`` in em."""
@@ -65,6 +70,15 @@ class Metrics:
         em = self.em
         return sum(em(c) for c in text) * size
 
+    def word_width(self, word: str, size: float) -> float:
+        """``width`` of a word, cached: composing a report measures the same words often."""
+        w = self._words.get(word)
+        if w is None:
+            if len(self._words) >= self.WORDS:
+                self._words.clear()
+            w = self._words[word] = self.width(word, 1.0)
+        return w * size
+
 
 @functools.lru_cache(maxsize=4)
 def metrics(family: str = FONT_FAMILY) -> Metrics:
@@ -74,33 +88,36 @@ def metrics(family: str = FONT_FAMILY) -> Metrics:
 
 def _clean(text: str) -> str:
     # Tabs (ours mark column gaps) and control characters become spaces.
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
-def wrap(text: str, width: float, size: float, m: Metrics) -> list[str]:
-    """Greedy word wrap of ``text`` into lines no wider than ``width`` points."""
-    lines: list[str] = []
+def wrap(text: str, width: float, size: float, m: Metrics) -> list[tuple[str, float]]:
+    """Greedy word wrap of ``text`` into lines no wider than ``width`` points, each line
+    with its width in points."""
+    lines: list[tuple[str, float]] = []
     space = m.em(" ") * size
     for paragraph in str(text).splitlines() or [""]:
         current, current_w = "", 0.0
         for word in _clean(paragraph).split():
-            ww = m.width(word, size)
+            ww = m.word_width(word, size)
             if current and current_w + space + ww <= width:
                 current, current_w = f"{current} {word}", current_w + space + ww
                 continue
             if current:
-                lines.append(current)
+                lines.append((current, current_w))
             while ww > width:  # a word longer than the column: break it
                 cut = len(word) - 1
                 while cut > 1 and m.width(word[:cut], size) > width:
                     cut -= 1
-                lines.append(word[:cut])
+                lines.append((word[:cut], m.width(word[:cut], size)))
                 word = word[cut:]
                 ww = m.width(word, size)
             current, current_w = word, ww
         if current:
-            lines.append(current)
-    return lines or [""]
+            lines.append((current, current_w))
+    return lines or [("", 0.0)]
 
 
 @dataclass(frozen=True)
@@ -126,7 +143,12 @@ class TableLayout:
             x += w
         return out
 
-    def _fill(self, x: float, target: float, m: Metrics) -> tuple[str, float]:
+    def _pads(self, m: Metrics) -> list[tuple[str, float]]:
+        """The padding spaces with their widths at this size, widest first."""
+        return [(ch, m.em(ch) * self.size) for ch in PAD_SPACES]
+
+    def _fill(self, x: float, target: float, pads: list[tuple[str, float]]
+              ) -> tuple[str, float]:
         """Tabs and spaces from ``x`` to ``target`` points; returns them and the x reached."""
         out = []
         # Tabs only from the start of a line: there Pango puts them exactly on the stops;
@@ -136,11 +158,11 @@ class TableLayout:
             out.append("\t" * last)
             x = last * TAB_PT
         gap = target - x
-        for ch in PAD_SPACES:
-            w = m.em(ch) * self.size
+        finest = pads[-1][0]
+        for ch, w in pads:
             # The finest space is rounded, not floored: the text starts within half a
             # hair space (~0.2 pt) of its column, never a whole one short of it.
-            k = round(gap / w) if ch == PAD_SPACES[-1] else int(gap // w)
+            k = round(gap / w) if ch == finest else int(gap // w)
             if k > 0:
                 out.append(ch * k)
                 gap -= k * w
@@ -157,22 +179,25 @@ class TableLayout:
         wrapped = [wrap(c, inner[i], self.size, m) for i, c in enumerate(cells)]
         return self._lines(wrapped, self.starts, m)
 
-    def _lines(self, wrapped: list[list[str]], starts: list[float], m: Metrics) -> str:
+    def _lines(self, wrapped: list[list[tuple[str, float]]], starts: list[float], m: Metrics
+               ) -> str:
         height = max(len(w) for w in wrapped)
         origin = starts[0]
+        pads = self._pads(m)
         lines = []
         for n in range(height):
-            fragments = [cell[n] if n < len(cell) else "" for cell in wrapped]
+            fragments = [cell[n] if n < len(cell) else ("", 0.0) for cell in wrapped]
             # Columns left blank on this line are skipped: the line starts with tabs
             # straight to its first non-empty cell (one glyph per stop, not per em).
-            first = next((i for i, f in enumerate(fragments) if f), len(fragments))
+            first = next((i for i, f in enumerate(fragments) if f[0]), len(fragments))
             x, parts = 0.0, []
             for i in range(first, len(fragments)):
-                if not fragments[i]:
+                text, width = fragments[i]
+                if not text:
                     continue
-                fill, x = self._fill(x, starts[i] - origin, m)
+                fill, x = self._fill(x, starts[i] - origin, pads)
                 parts.append(fill)  # absolute targets: rounding never accumulates
-                parts.append(fragments[i])
-                x += m.width(fragments[i], self.size)
+                parts.append(text)
+                x += width
             lines.append("".join(parts))
         return "\n".join(lines)
