@@ -66,10 +66,16 @@ def create_pdf(template: str, locale: str, **context: Any) -> bytes:
     Templates link CSS/images as ``portal://local/static/...`` (use the
     ``pdf_static`` global) or inline them.
     """
+    return create_document(template, locale, **context).write_pdf()
+
+
+def create_document(template: str, locale: str, **context: Any) -> Any:
+    """The laid-out WeasyPrint document of ``template`` (its pages know where each element
+    with an ``id`` landed: ``pages[i].anchors``); ``.write_pdf()`` makes the PDF."""
     from weasyprint import HTML
 
     html = render_pdf_html(template, locale, **context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).render()
 
 
 def pdf_static(filename: str) -> str:

@@ -125,7 +125,6 @@ def resend(session: Session, actor: Any, message: OutboxMessage) -> None:
 
 
 # One round trip for a whole batch: the arrays are parsed once, existing keys are skipped.
-# One round trip for a whole batch: the arrays are parsed once, existing keys are skipped.
 # Subjects and bodies go as distinct texts plus an index per row: a mass notice has a
 # handful of texts for thousands of recipients.
 _QUEUE_MANY_SQL = sql_text(f"""

@@ -1,9 +1,11 @@
 """Making a report's PDF and XLSX from its rows, fast enough for 10,000-row months.
 
-The PDF is rendered (through ``portal.pdf.create_pdf``) in chunks of a few hundred rows,
+The PDF is rendered (through ``portal.pdf.create_document``) in chunks of a few hundred rows,
 on every core when the process may fork, then merged with pypdf; the page numbers
-"N / M" are stamped on the merged pages because no single chunk knows M. Rows are
-pre-composed by ``layout.TableLayout`` so WeasyPrint lays out one text per row.
+"N / M" are stamped on the merged pages because no single chunk knows M. What every page
+repeats (header rows, footer; the title on page 1) is rendered once as a page stamp and
+drawn on every page with the numbers. Rows are pre-composed by ``layout.TableLayout`` so
+WeasyPrint lays out one text per row.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from flask import Flask, current_app, has_request_context
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from portal.pdf import create_pdf
+from portal.pdf import create_document
 from portal.reports.layout import MM, TableLayout, metrics
 from portal.reports.registry import Bilingual, ReportKind
 from portal.timeutil import local_tz
@@ -84,8 +86,8 @@ BOLD = "DejaVu Sans:bold"
 
 
 def compose_header(kind: ReportKind, locale: str) -> tuple[str, str]:
-    """The header row and the row of column numbers, pre-set like the rows (bold, smaller):
-    a header of eight wrapping cells repeated on every page costs as much as six rows."""
+    """The header row and the row of column numbers, pre-set like the rows (bold, smaller);
+    laid out once, in the page stamp (see ``_stamp_pdf``)."""
     table = table_layout(kind).with_size(HEADER_SIZE)
     with force_locale(locale):
         labels = [str(c.header) for c in kind.pdf_columns]
@@ -118,27 +120,53 @@ def _workers(app: Flask, chunks: int) -> int:
     return min(wanted, chunks)
 
 
-def _pdf(template: str, locale: str, context: dict[str, Any]) -> bytes:
-    """``create_pdf`` with a request context: jobs render outside requests, and the
+def _document(template: str, locale: str, context: dict[str, Any]) -> Any:
+    """``create_document`` with a request context: jobs render outside requests, and the
     app's context processors read the request."""
     if has_request_context():
-        return create_pdf(template, locale, **context)
+        return create_document(template, locale, **context)
     with current_app.test_request_context("/", base_url=current_app.config["PORTAL_BASE_URL"]):
-        return create_pdf(template, locale, **context)
+        return create_document(template, locale, **context)
+
+
+#: CSS px per pt: WeasyPrint gives positions in CSS px.
+PX_PT = 0.75
+
+
+def _stamp_pdf(kind: ReportKind, locale: str, context: dict[str, Any], which: str
+               ) -> tuple[bytes, float]:
+    """The page stamp ``which`` ("first": title and header, "next": header) as a one-page
+    PDF, and the y in points where its header ends: the chunks' pages start their rows
+    there."""
+    doc = _document(kind.pdf_template, locale,
+                    {**context, "stamp": which, "lines": [], "rows": []})
+    y = doc.pages[0].anchors["band-end"][1]  # (x, y, ...) in CSS px from the page's top
+    return doc.write_pdf(), y * PX_PT
 
 
 def _render_chunk(index: int) -> bytes:
-    """Worker: one chunk, composed and rendered here, in the inherited app."""
+    """Worker: one chunk, composed and rendered here, in the inherited app.
+
+    The cyclic garbage collector is off while the chunk renders: WeasyPrint allocates a
+    box tree that the collector would otherwise scan over and over (3% of the time,
+    measured); what is cyclic is collected once the chunk is done.
+    """
     assert _fork_app is not None
-    with _fork_app.app_context():
-        return _chunk_pdf(*_fork_jobs[index])
+    gc.disable()
+    try:
+        with _fork_app.app_context():
+            return _chunk_pdf(*_fork_jobs[index])
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def _chunk_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
                context: dict[str, Any]) -> bytes:
     """One chunk of rows as a PDF; composing happens here so it runs on every core too."""
     lines = compose_rows(kind, rows, locale) if kind.pdf_columns else []
-    return _pdf(kind.pdf_template, locale, {**context, "rows": rows, "lines": lines})
+    return _document(kind.pdf_template, locale,
+                     {**context, "rows": rows, "lines": lines}).write_pdf()
 
 
 def render_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
@@ -148,18 +176,20 @@ def render_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     size = _chunk_rows(app, len(rows))
     bounds = [(i, min(i + size, len(rows))) for i in range(0, len(rows), size)] or [(0, 0)]
-    shared = {**context, "kind": kind, "columns": kind.pdf_columns, "total_rows": len(rows),
-              "css_string": css_string,
+    shared = {**context, "kind": kind, "css_string": css_string,
               "table": table_layout(kind) if kind.pdf_columns else None,
-              "header": compose_header(kind, locale) if kind.pdf_columns else ("", "")}
+              "header": compose_header(kind, locale) if kind.pdf_columns else ("", ""),
+              "stamp": None}
+    first, shared["band_first"] = _stamp_pdf(kind, locale, shared, "first")
+    following, shared["band_next"] = _stamp_pdf(kind, locale, shared, "next")
     jobs = [(kind, rows[lo:hi], locale, {**shared, "first_chunk": n == 0,
                                          "last_chunk": n == len(bounds) - 1})
             for n, (lo, hi) in enumerate(bounds)]
-    parts: list[bytes] = []
+    merger = Merger((first, following))
     workers = _workers(app, len(jobs))
     if workers == 1:
         for n, job in enumerate(jobs, start=1):
-            parts.append(_chunk_pdf(*job))
+            merger.add(_chunk_pdf(*job))
             if progress:
                 progress(int(n * 100 / len(jobs)))
     else:
@@ -170,40 +200,78 @@ def render_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
                 results = pool.imap(_render_chunk, range(len(jobs)))
                 for n in range(1, len(jobs) + 1):
                     # A stuck child must fail the job, not hang the worker for ever.
-                    parts.append(results.next(timeout=CHUNK_TIMEOUT))
+                    merger.add(results.next(timeout=CHUNK_TIMEOUT))
                     if progress:
                         progress(int(n * 100 / len(jobs)))
         finally:
             gc.unfreeze()
             _fork_app, _fork_jobs = None, []
-    return merge_and_number(parts)
+    return merger.finish()
 
 
-def merge_and_number(parts: Sequence[bytes]) -> tuple[bytes, int]:
-    """Concatenate PDFs and print "N / M" at the bottom right of every page."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+class Merger:
+    """Concatenates chunk PDFs as they arrive (while the other chunks still render), then
+    prints "N / M" at the bottom right of every page and draws the first page of
+    ``stamps[0]`` on the first page, of ``stamps[1]`` on the others."""
 
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    font = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
-    push = DecodedStreamObject()
-    push.set_data(b"q\n")
-    push_ref = writer._add_object(push)
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
-        _stamp(writer, page, f"{number} / {total}", font, push_ref)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), total
+    def __init__(self, stamps: tuple[bytes, bytes]) -> None:
+        from pypdf import PdfWriter
+
+        self.writer = PdfWriter()
+        self.stamps = stamps
+
+    def add(self, part: bytes) -> None:
+        """Append the pages of one chunk."""
+        from pypdf import PdfReader
+
+        self.writer.append(PdfReader(io.BytesIO(part)))
+
+    def finish(self) -> tuple[bytes, int]:
+        """(PDF bytes, page count) of the numbered, stamped whole."""
+        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+        writer = self.writer
+        first, following = (_form(writer, stamp) for stamp in self.stamps)
+        font = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding")}))
+        push = DecodedStreamObject()
+        push.set_data(b"q\n")
+        push_ref = writer._add_object(push)
+        total = len(writer.pages)
+        for number, page in enumerate(writer.pages, start=1):
+            # Named apart: the pages of one chunk may share one resource dictionary.
+            form = ("/PortalStampFirst", first) if number == 1 else ("/PortalStamp", following)
+            _stamp(writer, page, f"{number} / {total}", font, push_ref, form)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue(), total
 
 
-def _stamp(writer: Any, page: Any, text: str, font: Any, push_ref: Any) -> None:
-    """Draw ``text`` (ASCII) at the page's bottom right in Helvetica."""
+def _form(writer: Any, pdf: bytes) -> Any:
+    """The first page of ``pdf`` as a form XObject of ``writer``: drawn on many pages, its
+    content and fonts are stored once."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    contents = page.get_contents()
+    form = DecodedStreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in page.mediabox)
+    # Cloned into the writer: the stamp's fonts become objects of the merged file.
+    form[NameObject("/Resources")] = page["/Resources"].get_object().clone(writer)
+    return writer._add_object(form.flate_encode())
+
+
+def _stamp(writer: Any, page: Any, text: str, font: Any, push_ref: Any,
+           form: tuple[str, Any]) -> None:
+    """Draw ``text`` (ASCII) at the page's bottom right in Helvetica, and ``form`` (its
+    resource name and reference)."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
     # Helvetica digits are 0.556 em, space and slash 0.278 em (+1.5 pt word spacing, so
@@ -211,14 +279,18 @@ def _stamp(writer: Any, page: Any, text: str, font: Any, push_ref: Any) -> None:
     width = sum(0.278 if ch in " /" else 0.556 for ch in text) * 7 + 3
     x, y = float(page.mediabox.width) - 10 * MM - width, 6 * MM
     stamp = DecodedStreamObject()
-    stamp.set_data(f"Q q BT /PortalPageNo 7 Tf 1.5 Tw 0.25 g {x:.2f} {y:.2f} Td ({text}) Tj "
-                   "ET Q\n".encode("latin-1"))
+    stamp.set_data(f"Q q {form[0]} Do Q q BT /PortalPageNo 7 Tf 1.5 Tw 0.25 g {x:.2f} {y:.2f} "
+                   f"Td ({text}) Tj ET Q\n".encode("latin-1"))
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else DictionaryObject()
     fonts = resources.get("/Font")
     fonts = fonts.get_object() if fonts is not None else DictionaryObject()
     fonts[NameObject("/PortalPageNo")] = font
     resources[NameObject("/Font")] = fonts
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    xobjects[NameObject(form[0])] = form[1]
+    resources[NameObject("/XObject")] = xobjects
     page[NameObject("/Resources")] = resources
     contents = page.get("/Contents")
     existing = list(contents.get_object()) if isinstance(contents.get_object(), list) \

@@ -19,6 +19,8 @@ from tests.factories import login
 
 TITLES = {"kk": "Бірыңғай байланыс орталығына келіп түскен өтініштер (шағымдар) туралы есеп",
           "ru": "Отчет об обращениях (жалобах), поступивших в Единый контакт-центр"}
+FOOTERS = {"kk": f"Бірыңғай байланыс орталығы · {TITLES['kk']} · наурыз 2026",
+           "ru": f"Единый контакт-центр · {TITLES['ru']} · март 2026"}
 
 
 def pdf_text(data: bytes) -> str:
@@ -78,6 +80,12 @@ def test_long_report_is_rendered_in_chunks_with_header_and_numbers(app, session,
     for n in range(1, len(reader.pages) + 1):
         text = pdf_text(_page(reader, n - 1))
         assert f"{n} / 3" in text
+        # Header rows and footer are rendered once and drawn on every page of every chunk;
+        # the title heads the first page only (and is in every page's footer).
+        words = " ".join(text.split())
+        assert FOOTERS[qc.locale] in words
+        assert "Регион" in words and "Принятые меры" in words
+        assert words.count(TITLES[qc.locale]) == (2 if n == 1 else 1)
         assert march.appeals[("ministry", "committee", "akimat")[n - 1]].number in text
 
 
