@@ -77,6 +77,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "IMAP_SSL": env.get("IMAP_SSL", ""),
         "IMAP_STARTTLS": env.get("IMAP_STARTTLS", ""),
         "IMAP_MAILBOX": env.get("IMAP_MAILBOX", "INBOX"),
+        # API searches are logged in batches: at most this many seconds late (0: at once).
+        "KB_API_LOG_WAIT": float(_int("KB_API_LOG_WAIT_MS", 1000)) / 1000,
         # Monthly report PDFs are rendered in chunks on several processes.
         "REPORT_PDF_WORKERS": _int("REPORT_PDF_WORKERS", min(os.cpu_count() or 1, 4)),
         "REPORT_PDF_CHUNK_ROWS": _int("REPORT_PDF_CHUNK_ROWS", 250),

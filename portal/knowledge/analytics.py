@@ -9,19 +9,31 @@ Live search asks the server at each pause in typing. Requests from one search
 box (``sid``, a random id kept by the page) whose query extends or shortens the
 previous one update the same row, so the log holds what was finally searched.
 Writing on GET here is telemetry, like an access log: it changes no article.
+
+``/api/v1/kb/search`` has no search box and no click-through, and integrations may call
+it hundreds of times a second: its entries are written in batches (``ApiLog``) instead
+of one INSERT and COMMIT per call.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
 import re
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from flask import Flask
 from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from portal.db import utcnow
+from portal.db import db, utcnow
 from portal.knowledge.models import Article, SearchClick, SearchEntry, SearchLog
 
 _EMAIL = re.compile(r"\S+@\S+")
@@ -71,6 +83,99 @@ def log_search(session: Session, sid: str | None, query: str, results: int,
     row.query, row.results, row.shown_ids, row.at = clean, results, shown_ids, now
     session.flush()
     return row
+
+
+class ApiLog:
+    """API search entries, written a batch at a time.
+
+    One INSERT and COMMIT per API call was a fifth of the CPU the call cost (1.4 ms of
+    the app's and 0.5 ms of PostgreSQL's 9.5 ms, measured). An entry waits here until
+    ``max_rows`` are pending or ``max_wait`` seconds have passed (a timer thread then
+    writes it); when the last write is older than ``max_wait``, as on a quiet API, it is
+    written at once, so batching only happens under load. A normal process exit writes
+    what is pending; a process killed outright loses at most ``max_wait`` seconds.
+    """
+
+    def __init__(self, write: Callable[[list[dict[str, Any]], Session | None], None],
+                 max_wait: float, max_rows: int = 200) -> None:
+        self._write = write
+        self.max_wait = max_wait
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self._rows: list[dict[str, Any]] = []
+        self._timer: threading.Timer | None = None
+        self._last_write = float("-inf")
+        atexit.register(self.flush)
+
+    def add(self, row: dict[str, Any], session: Session | None = None) -> None:
+        """Queue one entry; write the batch when it is full or due (in ``session``, which
+        is then committed, when given)."""
+        with self._lock:
+            self._rows.append(row)
+            due = len(self._rows) >= self.max_rows \
+                or time.monotonic() - self._last_write >= self.max_wait
+            if not due and self._timer is None:
+                self._timer = threading.Timer(self.max_wait, self.flush)
+                self._timer.daemon = True
+                self._timer.start()
+        if due:
+            self.flush(session)
+
+    def pending(self) -> int:
+        """Entries not written yet."""
+        return len(self._rows)
+
+    def flush(self, session: Session | None = None) -> None:
+        """Write every pending entry now (in ``session`` and commit it, or in a new one)."""
+        with self._lock:
+            rows, self._rows = self._rows, []
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._last_write = time.monotonic()
+        if rows:
+            try:
+                self._write(rows, session)
+            except SQLAlchemyError:  # telemetry: a failed write must not fail searches
+                logging.getLogger(__name__).exception("%d API search entries lost", len(rows))
+                if session is not None:
+                    session.rollback()
+
+
+def _writer(app: Flask) -> Callable[[list[dict[str, Any]], Session | None], None]:
+    def write(rows: list[dict[str, Any]], session: Session | None) -> None:
+        if session is None:  # the timer's thread, or exit: a session of its own
+            with db.new_session(app) as own:
+                write(rows, own)
+            return
+        session.execute(insert(SearchLog.__table__), rows)
+        session.commit()
+    return write
+
+
+_API_LOG_LOCK = threading.Lock()
+
+
+def api_log(app: Flask) -> ApiLog:
+    """The app's API search log (made in the serving process, at its first API search)."""
+    log = app.extensions.get("kb_api_log")
+    if log is None:
+        with _API_LOG_LOCK:
+            log = app.extensions.get("kb_api_log")
+            if log is None:
+                log = app.extensions["kb_api_log"] = ApiLog(
+                    _writer(app), float(app.config.get("KB_API_LOG_WAIT", 1.0)))
+    return log
+
+
+def log_api_search(app: Flask, session: Session, query: str, results: int,
+                   shown_ids: list[int]) -> None:
+    """Record one API search, scrubbed like every other. ``ApiLog`` decides when: a batch
+    due now is written in the request's ``session``, which is committed."""
+    clean = scrub(query)
+    if clean:
+        api_log(app).add({"sid": new_sid(), "query": clean, "results": results,
+                          "shown_ids": shown_ids, "at": utcnow(), "source": "api"}, session)
 
 
 def record_click(session: Session, log_id: int, article_id: int, rank: int) -> bool:

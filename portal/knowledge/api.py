@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_login import current_user
 
 from portal.auth.tokens import token_required
@@ -24,8 +24,10 @@ def search_api():
     scope = current_user.agency_id if current_user.role is Role.AGENCY_RESPONSIBLE else None
     result = search(db.session, q, limit=limit, visible_to_agency=scope)
     if q:
-        stats.log_search(db.session, None, q, result.total, [h.id for h in result.hits],
-                         source="api")
-        db.session.commit()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # kept by a timer
+        stats.log_api_search(app, db.session, q, result.total, [h.id for h in result.hits])
+    # End the read-only transaction with COMMIT: psycopg drops a connection's prepared
+    # statements at every ROLLBACK (the teardown's), and the search's would never last.
+    db.session.commit()
     body = json.dumps([h.as_json() for h in result.hits], ensure_ascii=False)
     return Response(body, mimetype="application/json")
