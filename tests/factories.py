@@ -108,6 +108,15 @@ def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> No
     assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
 
 
+def browser_login(page: Any, url: str, username: str) -> None:
+    """Log in through the real login page in a Playwright ``page`` of the server at ``url``."""
+    page.goto(f"{url}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.locator("button[type=submit].primary").click()
+    page.wait_for_selector("section.home")
+
+
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None,
          token_from: str = "/", **kw: Any):
     """POST a form with a valid CSRF token (as a browser would)."""

@@ -13,7 +13,13 @@ from portal.agencies.models import AgencyKind
 from portal.appeals.models import Appeal, Character
 from portal.knowledge import services as kb
 from portal.security import Role
-from tests.factories import PASSWORD, make_agency, make_region, make_service, make_user
+from tests.factories import (
+    browser_login,
+    make_agency,
+    make_region,
+    make_service,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,16 +46,8 @@ def world(live_server) -> dict:
         return {"operator": user.username, "article_id": article.id, "service": service.code}
 
 
-def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
-
-
 def test_operator_from_search_to_a_registered_appeal(live_server, page, world) -> None:
-    _login(page, live_server, world["operator"])
+    browser_login(page, live_server.url, world["operator"])
     page.goto(f"{live_server.url}/kb/")
     page.locator("#kb-q").press_sequentially("соттылык", delay=40)
     hit = page.locator("[data-kb-hit] a.kb-title").first

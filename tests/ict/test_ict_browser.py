@@ -14,17 +14,9 @@ from portal.ict.models import Outage
 from portal.notify.models import OutboxMessage
 from portal.security import Role
 from portal.timeutil import local_tz
-from tests.factories import PASSWORD, make_agency, make_user
+from tests.factories import browser_login, make_agency, make_user
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
 
 
 def test_ici_operator_registers_an_outage_and_a_body_sees_it(live_server, page, browser,
@@ -40,7 +32,7 @@ def test_ici_operator_registers_an_outage_and_a_body_sees_it(live_server, page, 
     systems = f"Электрондық үкімет шлюзі {tag}"
     start = (utcnow() + timedelta(hours=30)).astimezone(local_tz())
 
-    _login(page, live_server.url, ici_name)
+    browser_login(page, live_server.url, ici_name)
     page.locator("#ict-widget a.button").click()  # "Register a planned outage"
     page.wait_for_selector("#ict-outage-form")
     page.select_option("#scope", "full")
@@ -66,7 +58,7 @@ def test_ici_operator_registers_an_outage_and_a_body_sees_it(live_server, page, 
     body_page = other.new_page()
     body_page.set_default_timeout(10_000)
     try:
-        _login(body_page, live_server.url, reader_name)
+        browser_login(body_page, live_server.url, reader_name)
         item = body_page.locator(f"#ict-widget li[data-outage='{outage.id}']")
         assert systems in item.inner_text()
         item.locator("a").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portal.knowledge import services
 from portal.security import Role
-from tests.factories import PASSWORD, make_user
+from tests.factories import browser_login, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -39,17 +39,9 @@ def operator(live_server) -> str:
         return user.username
 
 
-def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
-
-
 def test_live_search_letter_by_letter_and_keyboard_navigation(live_server, page, operator,
                                                              tmp_path):
-    _login(page, live_server, operator)
+    browser_login(page, live_server.url, operator)
     page.goto(f"{live_server.url}/kb/")
     box = page.locator("#kb-q")
     box.press_sequentially("зейнетакы тагайын", delay=60)  # Kazakh typed with Russian letters
@@ -97,7 +89,7 @@ def test_the_same_page_works_without_javascript(live_server, browser, operator):
     context = browser.new_context(locale="ru-RU", java_script_enabled=False)
     page = context.new_page()
     try:
-        _login(page, live_server, operator)
+        browser_login(page, live_server.url, operator)
         page.goto(f"{live_server.url}/kb/")
         page.fill("#kb-q", "удостоверене личности")  # a typo
         page.locator("#kb-search button[type=submit]").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.calendar.workdays import ASTANA_TZ
 from portal.obligations.engine import open_obligation
 from portal.security import Role
-from tests.factories import PASSWORD, make_agency, make_service, make_user
+from tests.factories import browser_login, make_agency, make_service, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -44,11 +44,7 @@ def seed(live_server) -> dict[str, str]:
 
 def test_manager_filters_the_overdue_dashboard_and_exports(live_server, page, tmp_path):
     data = seed(live_server)
-    page.goto(f"{live_server.url}/login")
-    page.fill("#username", data["user"])
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
+    browser_login(page, live_server.url, data["user"])
     page.locator("#widget-obligations a[href$='/obligations/overdue']").click()
     page.wait_for_selector("#overdue-results")
     counts = page.locator("#counts-agency").inner_text()
@@ -89,11 +85,7 @@ def test_a_filter_changed_right_after_an_update_is_not_lost(live_server, page):
     task later: before the settle delay was 0, htmx had not yet wired the new form then.
     """
     data = seed(live_server)
-    page.goto(f"{live_server.url}/login")
-    page.fill("#username", data["user"])
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
+    browser_login(page, live_server.url, data["user"])
     page.goto(f"{live_server.url}/obligations/overdue")
     page.evaluate("""() => document.body.addEventListener("htmx:afterSwap", () => {
         setTimeout(() => {

@@ -20,7 +20,13 @@ from portal.onboarding.models import AcceptanceProtocol
 from portal.registry.models import Service, ServiceStatus
 from portal.security import Role
 from portal.timeutil import local_today
-from tests.factories import PASSWORD, make_agency, make_person, make_service, make_user
+from tests.factories import (
+    browser_login,
+    make_agency,
+    make_person,
+    make_service,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,15 +61,6 @@ def seed(live_server) -> dict[str, object]:
                 "responsible": responsible.username}
 
 
-def login(page: Page, url: str, username: str) -> None:
-    """Log in through the real login page."""
-    page.goto(f"{url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
-
-
 def sign(page: Page) -> None:
     """Sign the shown document: the form carries the SHA-256 shown next to the button."""
     shown = page.locator("form.signform p code.hash").inner_text()
@@ -77,7 +74,7 @@ def test_manager_and_agency_sign_the_protocol(live_server, page):
     url = live_server.url
 
     # The UCC manager draws up the protocol in Russian and signs the UCC side.
-    login(page, url, str(data["manager"]))
+    browser_login(page, url, str(data["manager"]))
     page.goto(f"{url}/onboarding/services/{data['service_id']}")
     page.locator("#onboarding-service summary", has_text="Составить протокол").click()
     form = page.locator(f"form[action$='/services/{data['service_id']}/protocols']")
@@ -100,7 +97,7 @@ def test_manager_and_agency_sign_the_protocol(live_server, page):
     page.wait_for_url("**/login*")
 
     # The agency's responsible person finds it on the home page and signs the agency side.
-    login(page, url, str(data["responsible"]))
+    browser_login(page, url, str(data["responsible"]))
     page.locator("#onboarding-widget a", has_text=f"№ {data['code']}-1").click()
     page.wait_for_url(protocol_url)
     sign(page)

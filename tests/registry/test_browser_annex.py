@@ -6,17 +6,15 @@ import pytest
 
 from portal.registry.models import ServiceStatus
 from portal.security import Role
-from tests.factories import PASSWORD, make_agency, make_person, make_service, make_user
+from tests.factories import (
+    browser_login,
+    make_agency,
+    make_person,
+    make_service,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
 
 
 def test_responsible_person_submits_annex1_and_ucc_accepts(live_server, page, tmp_path):
@@ -35,7 +33,7 @@ def test_responsible_person_submits_annex1_and_ucc_accepts(live_server, page, tm
         s.commit()
         service_id, resp_name, manager_name = service.id, responsible.username, manager.username
 
-    _login(page, live_server.url, resp_name)
+    browser_login(page, live_server.url, resp_name)
     page.locator("nav.mainnav").get_by_role("link", name="Услуги").click()
     page.fill("input[name=q]", "рождения")  # active search: the table updates in place
     page.wait_for_function("document.querySelector('#services-table').innerText"
@@ -68,7 +66,7 @@ def test_responsible_person_submits_annex1_and_ucc_accepts(live_server, page, tm
     page.screenshot(path=str(tmp_path / "submitted.png"), full_page=True)
     page.get_by_role("button", name="Выйти").click()
 
-    _login(page, live_server.url, manager_name)
+    browser_login(page, live_server.url, manager_name)
     page.locator("nav.mainnav").get_by_role("link", name="Приложение 1").click()
     page.locator("#annex-list").get_by_role("link", name=form_url.rsplit("/", 1)[-1]).click()
     page.fill("#comment", "Сведения полные")

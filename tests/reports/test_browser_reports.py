@@ -22,7 +22,7 @@ from portal.reports.models import Report
 from portal.reports.services import previous_month
 from portal.security import Role
 from portal.timeutil import local_today
-from tests.factories import PASSWORD, make_agency, make_user
+from tests.factories import browser_login, make_agency, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +52,6 @@ def people(live_server) -> dict:
                 "period": month.strftime("%Y-%m")}
 
 
-def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.locator("button[type=submit].primary").click()
-    page.wait_for_selector("section.home")
-
-
 def _run_worker(live_server) -> None:
     """What ``portal worker`` does, in this thread, against the live server's app."""
     previous = jobs._app
@@ -74,7 +66,7 @@ def _run_worker(live_server) -> None:
 def test_manager_generates_and_qc_downloads_the_pdf(live_server, page, browser, people,
                                                     tmp_path) -> None:
     get_queue(live_server.app).empty()
-    _login(page, live_server, people["manager"])
+    browser_login(page, live_server.url, people["manager"])
     page.goto(f"{live_server.url}/reports/")
     page.locator("form[action$='/regenerate'] button").first.click()
     page.wait_for_url(re.compile(rf".*/reports/month/annex2/{people['period']}/$"))
@@ -87,7 +79,7 @@ def test_manager_generates_and_qc_downloads_the_pdf(live_server, page, browser, 
     qc_context = browser.new_context(locale="kk-KZ", accept_downloads=True)
     qc = qc_context.new_page()
     try:
-        _login(qc, live_server, people["qc"])
+        browser_login(qc, live_server.url, people["qc"])
         qc.goto(f"{live_server.url}/reports/")
         qc.locator(f"a[href$='/reports/month/annex2/{people['period']}/']").click()
         row = qc.locator("tr[data-report]").first
