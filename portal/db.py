@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, func
+from sqlalchemy import DateTime, MetaData, create_engine, func, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 NAMING_CONVENTION = {
@@ -97,11 +98,38 @@ class Database:
 
     @staticmethod
     def _teardown(exc: BaseException | None) -> None:
+        """End the context's session: a transaction that wrote nothing is committed, any
+        other is rolled back.
+
+        Committing a transaction that only read is the same as rolling it back, except to
+        psycopg: at every ``rollback()`` it drops all the prepared statements of the
+        connection, so pages that only read would never reuse a plan.
+        """
         sess: Session | None = g.pop("_db_session", None)
-        if sess is not None:
-            if exc is not None:
+        if sess is None:
+            return
+        try:
+            if exc is None and _wrote_nothing(sess):
+                sess.commit()
+            else:
                 sess.rollback()
+        finally:
             sess.close()
+
+
+def _wrote_nothing(sess: Session) -> bool:
+    """Is the session's open transaction free of writes, flushed or not?
+
+    PostgreSQL assigns a transaction id at the first write (rows, catalog, anything), so
+    its absence is exact; it costs one round trip, for transactions left open only.
+    """
+    if not sess.in_transaction() or sess.new or sess.dirty or sess.deleted:
+        return False
+    try:
+        return bool(sess.execute(text("SELECT pg_current_xact_id_if_assigned() IS NULL"))
+                    .scalar_one())
+    except SQLAlchemyError:  # e.g. a failed transaction: it is rolled back
+        return False
 
 
 db = Database()

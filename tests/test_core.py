@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pytest
 from sqlalchemy import select
 
-from portal.agencies.models import Agency
+from portal.agencies.models import Agency, AgencyKind
 from portal.config import ConfigError, load_config
 from portal.security import Role
 from tests.factories import login, make_agency, make_user, post
@@ -113,3 +115,43 @@ def test_committing_commits_or_rolls_back_and_tells_the_user(app, session):
             ("success", "Saved kept-agency."), ("error", "The rule says no.")]
         codes = set(db.session.scalars(select(Agency.code)))
     assert "kept-agency" in codes and "dropped-agency" not in codes
+
+
+@pytest.mark.parametrize("work, committed", [
+    ("read", True), ("insert", False), ("pending", False), ("error", False)])
+def test_a_context_commits_what_only_read_and_rolls_back_anything_else(live_server, work,
+                                                                         committed):
+    """On the live server's own database: the test transaction would hide the difference."""
+    import uuid
+
+    from sqlalchemy import event, func, insert
+
+    from portal.db import db
+
+    app = live_server.app
+    engine = db.engine_for(app)
+    ends: list[str] = []
+    on_commit, on_rollback = (lambda conn: ends.append("commit")), \
+        (lambda conn: ends.append("rollback"))
+    event.listen(engine, "commit", on_commit)
+    event.listen(engine, "rollback", on_rollback)
+    name = f"Ведомство {uuid.uuid4().hex[:8]}"
+    try:
+        with pytest.raises(RuntimeError) if work == "error" else nullcontext(), \
+                app.app_context():
+            db.session.scalar(select(func.count()).select_from(Agency))
+            if work == "insert":  # sent to the database, never committed
+                db.session.execute(insert(Agency).values(
+                    code=name, name_kk=name, name_ru=name, kind=AgencyKind.CENTRAL))
+            if work == "pending":
+                db.session.add(Agency(code=name, name_kk=name, name_ru=name,
+                                      kind=AgencyKind.CENTRAL))
+            if work == "error":
+                raise RuntimeError("the view failed")
+    finally:
+        event.remove(engine, "commit", on_commit)
+        event.remove(engine, "rollback", on_rollback)
+    assert ends == (["commit"] if committed else ["rollback"])
+    with live_server.session() as s:
+        assert s.scalar(select(func.count()).select_from(Agency)
+                        .where(Agency.name_ru == name)) == 0
