@@ -34,9 +34,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from portal.db import driver_rows
 from portal.knowledge.cache import RESULTS, WORDS
 from portal.knowledge.query import ParsedQuery, parse, prepare
 
@@ -144,7 +144,7 @@ _ARTICLES = """
                 ELSE (SELECT count(*) FROM kb_search) END
     FROM pg_class c WHERE c.oid = 'kb_search'::regclass"""
 
-_FREQUENCIES = text(f"""
+_FREQUENCIES = f"""
     SELECT o.kind, o.val, f.top, f.total, ({_ARTICLES}) AS n
     FROM unnest(CAST(:op_kind AS text[]), CAST(:op_val AS text[]),
                 CAST(:op_hi AS text[])) AS o(kind, val, hi)
@@ -158,7 +158,7 @@ _FREQUENCIES = text(f"""
         WHERE (o.kind = 'kk' AND v.stem = o.val AND v.lang = 'kk')
            OR (o.kind = 'ru' AND v.stem = o.val AND v.lang = 'ru')
            OR (o.kind = 'pre' AND v.stem ~>=~ o.val AND v.stem ~<~ o.hi)) f
-""")
+"""
 
 _SQL = """
 WITH terms AS MATERIALIZED (
@@ -234,7 +234,7 @@ class Plan:
         missing = [k for k, (kind, val) in enumerate(zip(op_kind, op_val, strict=True))
                    if (kind, val) not in found]
         if missing:
-            for r in session.execute(_FREQUENCIES, {
+            for r in driver_rows(session, _FREQUENCIES, {
                     "op_kind": [op_kind[k] for k in missing],
                     "op_val": [op_val[k] for k in missing],
                     "op_hi": [op_hi[k] for k in missing]}):
@@ -243,7 +243,7 @@ class Plan:
                 if scope:
                     WORDS.put((*scope, r.kind, r.val), found[r.kind, r.val])
         if n is None:  # every operand was cached but the article count
-            n = int(session.execute(text(_ARTICLES)).scalar_one() or 0)
+            n = int(driver_rows(session, _ARTICLES, {})[0][0] or 0)
         if scope:
             WORDS.put((*scope, "n"), n)
         n = max(n or 0, 1)
@@ -309,7 +309,7 @@ def _run(session: Session, parsed: ParsedQuery, filters: Filters, limit: int,
         "limit": limit, "offset": offset,
         **{f"g{i}": g for i, g in enumerate(groups, start=1)},
     }
-    rows = session.execute(text(sql), binds).all()
+    rows = driver_rows(session, sql, binds)
     if not rows:
         return [], 0, 0, 0
     hits = [Hit(r.id, r.external_id, r.title_kk, r.title_ru, float(r.score), r.service_id,

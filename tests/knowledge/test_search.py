@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from portal.knowledge import search as search_mod
 from portal.knowledge.query import parse, ru_root
@@ -165,37 +165,35 @@ def test_repeated_query_is_served_from_the_cache_until_the_index_changes(
 
 
 def test_word_frequencies_come_from_the_cache_until_the_index_changes(
-        session, corpus, make_article):
+        session, corpus, make_article, monkeypatch):
     statements: list[str] = []
+    run = search_mod.driver_rows
 
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
+    def record(sess, sql, params):
+        statements.append(sql)
+        return run(sess, sql, params)
 
     def frequency_lookups() -> int:
         return sum("coalesce(max(v.df), 0)" in s for s in statements)
 
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        # Trailing spaces: no word is being typed, so both queries have the same forms.
-        first = search(session, "зейнетақы тағайындау ")
-        assert frequency_lookups() == 1
-        # Another query of the same words (not in the result cache) looks up nothing,
-        # and the cached estimates are the ones the vocabulary gives.
-        again = search(session, "тағайындау зейнетақы ")
-        assert frequency_lookups() == 1 and ids(again) == ids(first)
-        scope = (session.execute(text("SELECT current_database()")).scalar_one(),
-                 _generation(session))
-        assert search_mod.Plan.of(session, again.parsed, scope) \
-            == search_mod.Plan.of(session, again.parsed)
-        assert frequency_lookups() == 2  # the second plan, without the cache
-        make_article(title_kk="Зейнетақы жинағы", title_ru="Пенсионные накопления",
-                     external_id="t-new")  # a new generation: counts are read again
-        statements.clear()
-        assert "t-new" in ids(search(session, "тағайындау зейнетақы "))
-        assert frequency_lookups() == 1
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    monkeypatch.setattr(search_mod, "driver_rows", record)
+    # Trailing spaces: no word is being typed, so both queries have the same forms.
+    first = search(session, "зейнетақы тағайындау ")
+    assert frequency_lookups() == 1
+    # Another query of the same words (not in the result cache) looks up nothing,
+    # and the cached estimates are the ones the vocabulary gives.
+    again = search(session, "тағайындау зейнетақы ")
+    assert frequency_lookups() == 1 and ids(again) == ids(first)
+    scope = (session.execute(text("SELECT current_database()")).scalar_one(),
+             _generation(session))
+    assert search_mod.Plan.of(session, again.parsed, scope) \
+        == search_mod.Plan.of(session, again.parsed)
+    assert frequency_lookups() == 2  # the second plan, without the cache
+    make_article(title_kk="Зейнетақы жинағы", title_ru="Пенсионные накопления",
+                 external_id="t-new")  # a new generation: counts are read again
+    statements.clear()
+    assert "t-new" in ids(search(session, "тағайындау зейнетақы "))
+    assert frequency_lookups() == 1
 
 
 def _generation(session) -> int:
