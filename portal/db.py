@@ -62,11 +62,9 @@ class Liveness:
     discarded connection is replaced at once by the pool (``DisconnectionError``).
     """
 
-    def __init__(self, ping_idle: float) -> None:
-        self.ping_idle = ping_idle
-
-    def listen(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, ping_idle: float = PING_IDLE) -> None:
         """Check every checkout of ``engine``'s pool."""
+        self.ping_idle = ping_idle
         self.dialect = engine.dialect
         event.listen(engine, "checkin", self.checkin)
         event.listen(engine, "checkout", self.checkout)
@@ -81,7 +79,7 @@ class Liveness:
         since = record.info.get("portal_idle_since")
         if since is None:  # fresh from connect()
             return
-        if getattr(dbapi_conn, "closed", False) or getattr(dbapi_conn, "broken", False):
+        if dbapi_conn.closed or dbapi_conn.broken:
             raise DisconnectionError("connection closed")
         try:
             readable = bool(select.select([dbapi_conn.fileno()], [], [], 0)[0])
@@ -114,7 +112,7 @@ class Database:
             pool_size=int(app.config.get("DB_POOL_SIZE", 5)),
             max_overflow=int(app.config.get("DB_MAX_OVERFLOW", 10)),
         )
-        Liveness(float(app.config.get("DB_PING_IDLE", PING_IDLE))).listen(engine)
+        Liveness(engine, float(app.config.get("DB_PING_IDLE", PING_IDLE)))
         app.extensions["portal_db"] = _State(engine)
         app.teardown_appcontext(self._teardown)
 

@@ -57,14 +57,14 @@ def terminate(engine: Engine, database_url: str, pid: int) -> None:
 
 
 def test_a_live_connection_is_reused_without_a_round_trip(engine, pings):
-    Liveness(ping_idle=30).listen(engine)
+    Liveness(engine, ping_idle=30)
     first = backend_pid(engine)
     assert [backend_pid(engine) for _ in range(3)] == [first] * 3
     assert pings == []
 
 
 def test_a_connection_the_server_ended_is_replaced_before_use(engine, pings, database_url):
-    Liveness(ping_idle=30).listen(engine)
+    Liveness(engine, ping_idle=30)
     first = backend_pid(engine)
     terminate(engine, database_url, first)
     second = backend_pid(engine)  # no error reaches the caller
@@ -74,7 +74,7 @@ def test_a_connection_the_server_ended_is_replaced_before_use(engine, pings, dat
 
 
 def test_a_connection_idle_too_long_is_pinged(engine, pings):
-    Liveness(ping_idle=0).listen(engine)
+    Liveness(engine, ping_idle=0)
     first = backend_pid(engine)
     assert backend_pid(engine) == first
     assert pings == [True]
