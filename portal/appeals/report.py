@@ -38,15 +38,20 @@ RECIPIENT_KINDS = (AgencyKind.CENTRAL, AgencyKind.LOCAL_REGION, AgencyKind.LOCAL
                    AgencyKind.LOCAL_CAPITAL)
 
 #: (row key, header, width in mm, one-line) - A4 landscape has 277 mm between margins.
+#: Content and measures get the width: they set a row's height, and a row is 4-5 lines
+#: tall, so the short columns may wrap within it for free (the date prints above the
+#: time). Region, applicant and character are as wide as their longest words
+#: ("Карагандинская", "Мұхамеджанова", "Қызметкерлердің"), so those break at spaces and
+#: hyphens, not inside a word.
 COLUMNS: list[tuple[str, Any, float, bool]] = [
     ("no", _l("No."), 10, True),
     ("number", _l("Appeal No."), 20, True),
-    ("registered", _l("Registration date"), 25.5, True),
-    ("region", _l("Region"), 24, False),
-    ("applicant", _l("Applicant's surname and name"), 28, False),
+    ("registered", _l("Registration date"), 17, False),
+    ("region", _l("Region"), 25, False),
+    ("applicant", _l("Applicant's surname and name"), 25, False),
     ("character", _l("Character of the appeal"), 27, False),
-    ("content", _l("Content of the appeal"), 90, False),
-    ("measures_request", _l("Measures taken, request No."), 52.5, False),
+    ("content", _l("Content of the appeal"), 96, False),
+    ("measures_request", _l("Measures taken, request No."), 57, False),
 ]
 #: The worksheet keeps the request number in a column of its own.
 XLSX_COLUMNS: list[tuple[str, Any]] = [

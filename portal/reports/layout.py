@@ -93,28 +93,48 @@ def _clean(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
+def _pieces(word: str) -> list[str]:
+    """``word`` cut after each hyphen between letters ("Северо-Казахстанская" ->
+    "Северо-", "Казахстанская"): where a line must break inside a compound word, it
+    breaks there. Numbers and codes (2026-000123, ЖТ-17) stay whole."""
+    if "-" not in word.strip("-"):
+        return [word]
+    out, start = [], 0
+    for i, ch in enumerate(word):
+        if ch == "-" and 0 < i < len(word) - 1 and word[i - 1].isalpha() \
+                and word[i + 1].isalpha():
+            out.append(word[start:i + 1])
+            start = i + 1
+    out.append(word[start:])
+    return out
+
+
 def wrap(text: str, width: float, size: float, m: Metrics) -> list[tuple[str, float]]:
     """Greedy word wrap of ``text`` into lines no wider than ``width`` points, each line
-    with its width in points."""
+    with its width in points. Lines break at spaces, then after the hyphens of compound
+    words; a word longer than the column is cut where it must be."""
     lines: list[tuple[str, float]] = []
     space = m.em(" ") * size
     for paragraph in str(text).splitlines() or [""]:
         current, current_w = "", 0.0
         for word in _clean(paragraph).split():
-            ww = m.word_width(word, size)
-            if current and current_w + space + ww <= width:
-                current, current_w = f"{current} {word}", current_w + space + ww
-                continue
-            if current:
-                lines.append((current, current_w))
-            while ww > width:  # a word longer than the column: break it
-                cut = len(word) - 1
-                while cut > 1 and m.width(word[:cut], size) > width:
-                    cut -= 1
-                lines.append((word[:cut], m.width(word[:cut], size)))
-                word = word[cut:]
-                ww = m.width(word, size)
-            current, current_w = word, ww
+            for n, piece in enumerate(_pieces(word)):
+                gap = space if n == 0 else 0.0  # pieces of one word join without a space
+                joined = " " if n == 0 else ""
+                ww = m.word_width(piece, size)
+                if current and current_w + gap + ww <= width:
+                    current, current_w = f"{current}{joined}{piece}", current_w + gap + ww
+                    continue
+                if current:
+                    lines.append((current, current_w))
+                while ww > width:  # a piece longer than the column: cut it
+                    cut = len(piece) - 1
+                    while cut > 1 and m.width(piece[:cut], size) > width:
+                        cut -= 1
+                    lines.append((piece[:cut], m.width(piece[:cut], size)))
+                    piece = piece[cut:]
+                    ww = m.width(piece, size)
+                current, current_w = piece, ww
         if current:
             lines.append((current, current_w))
     return lines or [("", 0.0)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from portal.reports.layout import PAD_SPACES, TAB_PT, TableLayout, metrics
+from portal.reports.layout import MM, PAD_SPACES, TAB_PT, TableLayout, metrics, wrap
 
 TABLE = TableLayout.from_mm([10, 20, 25.5, 24, 28, 27, 90, 52.5])
 CELLS = ["12", "2026-000012", "01.03.2026 00:47", "Солтүстік Қазақстан облысы",
@@ -56,3 +56,20 @@ def test_a_wrapped_line_starts_with_tabs_to_its_first_filled_column():
     (x, _text), = cell_starts(last)
     assert abs(x - TABLE.starts[6]) <= 0.4
     assert last.count("\t") == int(TABLE.starts[6] // TAB_PT)
+
+
+def test_compound_words_break_after_their_hyphen_not_inside_a_word():
+    m = metrics()
+    column = 24 * MM - 4  # a region column's text width
+    lines = [text for text, _w in wrap("Северо-Казахстанская область", column, 7.5, m)]
+    assert lines == ["Северо-", "Казахстанская", "область"]
+    # where the whole compound fits, it stays whole; numbers like 2026-000123 too
+    assert [t for t, _w in wrap("Северо-Казахстанская", 200, 7.5, m)] == \
+        ["Северо-Казахстанская"]
+    number = [t for t, _w in wrap("№ 2026-000123 ЖТ-17", 30, 7.5, m)]
+    # 2026-000123 is wider than 30 pt, so it is cut, but not at its hyphen
+    assert number[0] == "№" and number[-1] == "ЖТ-17" and number[1] != "2026-"
+    assert "".join(number[1:-1]) == "2026-000123"
+    # a word with no break in it is still cut where it must be, and nothing is lost
+    cut = [t for t, _w in wrap("Қызметкерлердің", 40, 7.5, m)]
+    assert len(cut) > 1 and "".join(cut) == "Қызметкерлердің"
