@@ -198,3 +198,19 @@ def test_word_frequencies_come_from_the_cache_until_the_index_changes(
 
 def _generation(session) -> int:
     return session.execute(text("SELECT generation FROM kb_state WHERE id = 1")).scalar_one()
+
+
+def test_the_snippet_is_the_first_window_with_the_most_matches():
+    marker = Highlighter({"пенсия"}, set())
+    filler = " ".join(f"сөз{i}" for i in range(40))
+    text = f"{filler} пенсия бір. {filler} пенсия екі, пенсия үш. {filler}"
+    html = str(marker.snippet(text))
+    # the second place has two matches within one window: it wins over the first
+    assert html.count("<mark>пенсия</mark>") == 2 and "екі" in html and "бір" not in html
+    assert html.startswith("… ") and html.endswith(" …")
+    assert marker.count(text) == 3
+    # a tie goes to the first window; a short text is shown whole, without ellipses
+    tie = f"пенсия {filler} пенсия"
+    assert str(marker.snippet(tie)).startswith("<mark>пенсия</mark> сөз0")
+    assert str(marker.snippet("Пенсия туралы")) == "<mark>Пенсия</mark> туралы"
+    assert str(marker.snippet("")) == "" and marker.count("") == 0
