@@ -10,11 +10,7 @@ pages, file sizes, and peak resident memory of the main process and of the large
 rendering child (getrusage), and the peak physical memory of the whole process tree
 (PSS, sampled every 200 ms: pages shared after fork are counted once).
 
-With ``--naive`` each size is also rendered the naive way, for calibration on the same
-machine: one process, one ``<td>`` per cell, the header repeated by ``<thead>``, page
-numbers from CSS counters (the issue's reference: ~100 s and 1.6 GB for 10,000 rows).
-
-Usage: python bench/reports.py [--sizes 1000 10000] [--workers N] [--naive]
+Usage: python bench/reports.py [--sizes 1000 10000] [--workers N]
 Env: BENCH_DATABASE_URL (a server URL whose user may create databases; default
 postgresql://postgres@127.0.0.1:5432/postgres).
 """
@@ -126,54 +122,6 @@ def _cpu() -> float:
     return total
 
 
-def naive_html(kind, rows: list[dict], locale: str) -> str:
-    """The Annex 2 rows as a plain HTML table: what WeasyPrint is given without a design
-    for speed."""
-    from html import escape
-
-    from flask_babel import force_locale
-
-    from portal.reports.render import format_value
-
-    keys = [c.key for c in kind.pdf_columns]
-    with force_locale(locale):
-        head = "".join(f"<th>{escape(str(c.header))}</th>" for c in kind.pdf_columns)
-        body = "".join("<tr>" + "".join(f"<td>{escape(format_value(r.get(k), locale))}</td>"
-                                        for k in keys) + "</tr>" for r in rows)
-        title = escape(str(kind.title))
-    return ("<!doctype html><html><head><meta charset='utf-8'><style>"
-            "@page { size: A4 landscape; margin: 10mm;"
-            " @bottom-right { content: counter(page) ' / ' counter(pages); font-size: 7pt } }"
-            "body { font-family: 'DejaVu Sans'; font-size: 7.5pt }"
-            "table { border-collapse: collapse; width: 100% }"
-            "th, td { border: 0.5pt solid #444; padding: 1.2pt 2pt; vertical-align: top;"
-            " text-align: left } tr { break-inside: avoid }"
-            f"</style></head><body><h1>{title}</h1><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></body></html>")
-
-
-def run_naive(url: str, n: int) -> dict:
-    """Seed ``n`` appeals and time the naive table of the same rows, in this process."""
-    from weasyprint import HTML
-
-    from portal.appeals import report as annex2
-    from portal.reports.registry import get_kind
-
-    app = create_app({"DATABASE_URL": url, "PORTAL_DEV": True, "TESTING": True})
-    with app.app_context(), app.test_request_context("/"):
-        seed(db.session, n, random.Random(n))
-        rows = annex2.rows(db.session, date(2026, 3, 1), date(2026, 3, 31), None)
-        html = naive_html(get_kind("annex2"), rows, "kk")
-    t0, c0 = time.perf_counter(), _cpu()
-    document = HTML(string=html).render()
-    pdf = document.write_pdf()
-    return {"rows": len(rows), "pdf_s": round(time.perf_counter() - t0, 2),
-            "pdf_cpu_s": round(_cpu() - c0, 1), "pages": len(document.pages),
-            "pdf_mb": round(len(pdf) / 1e6, 2), "total_s": round(time.perf_counter() - t0, 2),
-            "rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "rss_child_mb": 0, "workers": 1}
-
-
 def run_one(url: str, n: int, workers: int | None) -> dict:
     """Seed ``n`` appeals and time the QC authority's Annex 2 report."""
     import weasyprint  # noqa: F401  (a worker has it imported before the job starts)
@@ -255,17 +203,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--naive", action="store_true",
-                        help="also time the naive table of the same rows (slow)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--naive-one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.url, args.one, args.workers)))
-        return
-    if args.naive_one:
-        print(json.dumps(run_naive(args.url, args.naive_one)))
         return
     server = os.environ.get("BENCH_DATABASE_URL",
                             "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -273,39 +215,26 @@ def main() -> None:
     print(f"{'rows':>6} {'pdf s':>6} {'target':>6} {'cpu s':>6} {'total s':>7} {'pages':>5} "
           f"{'pdf MB':>6} {'peak MB':>7} {'main MB':>7} {'child MB':>8} {'workers':>7}")
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(n)]
-        if args.workers:
-            cmd += ["--workers", str(args.workers)]
-        _print_row(n, "", _measure(server, cmd))
-        if args.naive:
-            _print_row(n, "naive", _measure(server, [sys.executable, __file__,
-                                                     "--naive-one", str(n)]))
-
-
-def _measure(server: str, cmd: list[str]) -> dict:
-    """Run ``cmd`` (given ``--url``) on a fresh database; its result with the tree's peak."""
-    url, name = _database(server)
-    try:
-        migrate.upgrade(url)
-        r, peak = _run_measured([*cmd, "--url", url])
-        r["tree_peak_mb"] = peak
-    finally:
-        admin = make_url(server).set(drivername="postgresql").render_as_string(
-            hide_password=False)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return r
-
-
-def _print_row(n: int, label: str, r: dict) -> None:
-    target = TARGETS.get(n) if not label else None
-    ok = "ok" if target and r["pdf_s"] <= target else "SLOW" if target else ""
-    mem = "ok" if r["tree_peak_mb"] <= MEMORY_TARGET_MB else "HIGH"
-    verdict = label or f"time {ok}, memory {mem}"
-    print(f"{n:>6} {r['pdf_s']:>6} {target or '-':>6} {r['pdf_cpu_s']:>6} "
-          f"{r['total_s']:>7} {r['pages']:>5} "
-          f"{r['pdf_mb']:>6} {r['tree_peak_mb']:>7} {r['rss_main_mb']:>7} "
-          f"{r['rss_child_mb']:>8} {r['workers']:>7}  {verdict}")
+        url, name = _database(server)
+        try:
+            migrate.upgrade(url)
+            cmd = [sys.executable, __file__, "--one", str(n), "--url", url]
+            if args.workers:
+                cmd += ["--workers", str(args.workers)]
+            r, peak = _run_measured(cmd)
+            r["tree_peak_mb"] = peak
+        finally:
+            admin = make_url(server).set(drivername="postgresql").render_as_string(
+                hide_password=False)
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        target = TARGETS.get(n)
+        ok = "ok" if target and r["pdf_s"] <= target else "SLOW" if target else ""
+        mem = "ok" if r["tree_peak_mb"] <= MEMORY_TARGET_MB else "HIGH"
+        print(f"{n:>6} {r['pdf_s']:>6} {target or '-':>6} {r['pdf_cpu_s']:>6} "
+              f"{r['total_s']:>7} {r['pages']:>5} "
+              f"{r['pdf_mb']:>6} {r['tree_peak_mb']:>7} {r['rss_main_mb']:>7} "
+              f"{r['rss_child_mb']:>8} {r['workers']:>7}  time {ok}, memory {mem}")
 
 
 if __name__ == "__main__":
