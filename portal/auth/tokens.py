@@ -20,12 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import click
 from flask import current_app, g, jsonify, request
 from flask.cli import with_appcontext
-from flask_login import current_user
+from flask_login import UserMixin, current_user
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -60,8 +60,13 @@ class ApiToken(Base):
 
     def is_valid(self, now: datetime) -> bool:
         """Not revoked, not expired, and its user is active."""
-        return (self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
-                and self.user.active)
+        return _valid(self.revoked_at, self.expires_at, self.user.active, now)
+
+
+def _valid(revoked_at: datetime | None, expires_at: datetime | None, user_active: bool,
+           now: datetime) -> bool:
+    """The one rule for a usable token: not revoked, not expired, its user active."""
+    return revoked_at is None and (expires_at is None or expires_at > now) and user_active
 
 
 def hash_token(token: str) -> str:
@@ -94,7 +99,7 @@ def revoke_token(session: Session, actor: Any, token: ApiToken) -> None:
 
 
 @dataclass(frozen=True)
-class ApiPrincipal:
+class ApiPrincipal(UserMixin):
     """The active user behind a valid token, as flask-login's ``current_user`` of one API
     call (what views, audit and the locale selector read of a user)."""
 
@@ -103,13 +108,6 @@ class ApiPrincipal:
     role: Role
     agency_id: int | None
     locale: str
-    is_authenticated: ClassVar[bool] = True
-    is_active: ClassVar[bool] = True
-    is_anonymous: ClassVar[bool] = False
-
-    def get_id(self) -> str:
-        """flask-login's user id."""
-        return str(self.id)
 
 
 _LOOKUP = """
@@ -129,8 +127,7 @@ def principal_for_token(session: Session, clear: str) -> tuple[ApiPrincipal | No
     if not rows:
         return None, False
     row, now = rows[0], utcnow()
-    if row.revoked_at is not None or not row.active \
-            or (row.expires_at is not None and row.expires_at <= now):
+    if not _valid(row.revoked_at, row.expires_at, row.active, now):
         return None, False
     touched = row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY
     if touched:

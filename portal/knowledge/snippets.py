@@ -51,10 +51,6 @@ class Highlighter:
                                                  and folded.startswith(self.prefixes))
         return list(map(known.__getitem__, words))
 
-    def matches(self, word: str) -> bool:
-        """Does this word (as written) match the query?"""
-        return self._hits([word])[0]
-
     def _marked(self, text: str, spans: list[tuple[int, int]]) -> Markup:
         out, pos = [], 0
         for start, end in spans:
