@@ -8,6 +8,7 @@ make the server read local files or call out to the network.
 from __future__ import annotations
 
 import mimetypes
+import types
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -90,8 +91,8 @@ def _call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -
 #: makes. Rendering a 250-row report chunk reaches ~2,800 slots, 76 frames (measured).
 STACK_ROOM = 16_384
 #: ``_call`` with a frame that claims STACK_ROOM more slots: CPython gives such a frame a
-#: chunk of its own, sized to twice that, and the frame's unused part is never touched.
-_roomy_call = type(_call)(
+#: chunk of its own, about twice that size, and never touches the frame's unused part.
+_roomy_call = types.FunctionType(
     _call.__code__.replace(co_stacksize=_call.__code__.co_stacksize + STACK_ROOM,
                            co_name="_roomy_call"), _call.__globals__, "_roomy_call")
 
@@ -100,13 +101,13 @@ def with_stack_room(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` run at the start of a fresh, roomy interpreter stack chunk.
 
     Why: CPython keeps Python frames in 16 KB chunks and frees a chunk as soon as the
-    frame that opened it returns (CPython gh-142183, fixed in 3.13 and 3.14 in 2026; not
-    in 3.11 or 3.12). WeasyPrint's layout recursion goes up and down across such a
-    boundary millions of times, and every crossing maps and unmaps a chunk: for a 10,000-
-    row report that was 650,000 page faults and 4.7 of 31 CPU seconds spent in the
-    kernel, and how bad it was depended on the caller's stack depth (measured: 0.18 to
-    2.2 million page faults for the same rows). Started here, the whole render stays in
-    one chunk: 35,000 page faults, 0.2 s in the kernel (bench/reports.py).
+    frame that opened it returns (CPython gh-142183, fixed in 3.13 and 3.14 in 2026, not
+    in 3.11 or 3.12). WeasyPrint's layout and drawing recurse across such a boundary over
+    and over, and each crossing maps, faults in and unmaps a fresh chunk. For a 10,000-row
+    report that was 650,000 page faults and 4.7 of 31 CPU seconds in the kernel; how bad
+    it was depended on the caller's stack depth (0.18 to 2.2 million faults for the same
+    rows, measured). Started here, a render stays in one chunk: 35,000 page faults, 0.2 s
+    in the kernel (bench/reports.py).
     """
     return _roomy_call(fn, args, kwargs)
 
