@@ -68,16 +68,22 @@ def create_pdf(template: str, locale: str, **context: Any) -> bytes:
     Templates link CSS/images as ``portal://local/static/...`` (use the
     ``pdf_static`` global) or inline them.
     """
-    return with_stack_room(lambda: create_document(template, locale, **context).write_pdf())
+    return create_document_pdf(template, locale, **context)[1]
 
 
-def create_document(template: str, locale: str, **context: Any) -> Any:
+def create_document_pdf(template: str, locale: str, **context: Any) -> tuple[Any, bytes]:
     """The laid-out WeasyPrint document of ``template`` (its pages know where each element
-    with an ``id`` landed: ``pages[i].anchors``); ``.write_pdf()`` makes the PDF."""
+    with an ``id`` landed: ``pages[i].anchors``) and its PDF bytes. Layout and drawing
+    run on a roomy interpreter stack (``with_stack_room``)."""
+    return with_stack_room(_document_pdf, template, locale, context)
+
+
+def _document_pdf(template: str, locale: str, context: dict[str, Any]) -> tuple[Any, bytes]:
     from weasyprint import HTML
 
     html = render_pdf_html(template, locale, **context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).render()
+    return document, document.write_pdf()
 
 
 T = TypeVar("T")

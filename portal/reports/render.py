@@ -1,6 +1,6 @@
 """Making a report's PDF and XLSX from its rows, fast enough for 10,000-row months.
 
-The PDF is rendered (through ``portal.pdf.create_document``) in chunks of a few hundred rows,
+The PDF is rendered (through ``portal.pdf.create_document_pdf``) in chunks of a few hundred rows,
 on every core when the process may fork, then merged with pypdf; the page numbers
 "N / M" are stamped on the merged pages because no single chunk knows M. What every page
 repeats (header rows, footer; the title on page 1) is rendered once as a page stamp and
@@ -25,7 +25,7 @@ from flask import Flask, current_app, has_request_context
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from portal.pdf import create_document, with_stack_room
+from portal.pdf import create_document_pdf
 from portal.reports.layout import MM, TableLayout, metrics
 from portal.reports.registry import Bilingual, ReportKind
 from portal.timeutil import local_tz
@@ -120,13 +120,13 @@ def _workers(app: Flask, chunks: int) -> int:
     return min(wanted, chunks)
 
 
-def _document(template: str, locale: str, context: dict[str, Any]) -> Any:
-    """``create_document`` with a request context: jobs render outside requests, and the
-    app's context processors read the request."""
+def _document_pdf(template: str, locale: str, context: dict[str, Any]) -> tuple[Any, bytes]:
+    """``create_document_pdf`` with a request context: jobs render outside requests, and
+    the app's context processors read the request."""
     if has_request_context():
-        return create_document(template, locale, **context)
+        return create_document_pdf(template, locale, **context)
     with current_app.test_request_context("/", base_url=current_app.config["PORTAL_BASE_URL"]):
-        return create_document(template, locale, **context)
+        return create_document_pdf(template, locale, **context)
 
 
 #: CSS px per pt: WeasyPrint gives positions in CSS px.
@@ -138,10 +138,10 @@ def _stamp_pdf(kind: ReportKind, locale: str, context: dict[str, Any], which: st
     """The page stamp ``which`` ("first": title and header, "next": header) as a one-page
     PDF, and the y in points where its header ends: the chunks' pages start their rows
     there."""
-    doc = _document(kind.pdf_template, locale,
-                    {**context, "stamp": which, "lines": [], "rows": []})
+    doc, pdf = _document_pdf(kind.pdf_template, locale,
+                             {**context, "stamp": which, "lines": [], "rows": []})
     y = doc.pages[0].anchors["band-end"][1]  # (x, y, ...) in CSS px from the page's top
-    return doc.write_pdf(), y * PX_PT
+    return pdf, y * PX_PT
 
 
 def _render_chunk(index: int) -> bytes:
@@ -152,8 +152,7 @@ def _render_chunk(index: int) -> bytes:
 
 
 def _render(job: tuple[ReportKind, Sequence[dict[str, Any]], str, dict[str, Any]]) -> bytes:
-    """One chunk's PDF, made at the start of a roomy interpreter stack (see
-    ``portal.pdf.with_stack_room``: 15% of the CPU otherwise went to the kernel).
+    """One chunk's PDF.
 
     The cyclic garbage collector is off while the chunk renders: WeasyPrint allocates a
     box tree that the collector would otherwise scan over and over (3% of the time,
@@ -162,7 +161,7 @@ def _render(job: tuple[ReportKind, Sequence[dict[str, Any]], str, dict[str, Any]
     """
     gc.disable()
     try:
-        return with_stack_room(_chunk_pdf, *job)
+        return _chunk_pdf(*job)
     finally:
         gc.enable()
         gc.collect()
@@ -172,8 +171,8 @@ def _chunk_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,
                context: dict[str, Any]) -> bytes:
     """One chunk of rows as a PDF; composing happens here so it runs on every core too."""
     lines = compose_rows(kind, rows, locale) if kind.pdf_columns else []
-    return _document(kind.pdf_template, locale,
-                     {**context, "rows": rows, "lines": lines}).write_pdf()
+    return _document_pdf(kind.pdf_template, locale,
+                         {**context, "rows": rows, "lines": lines})[1]
 
 
 def render_pdf(kind: ReportKind, rows: Sequence[dict[str, Any]], locale: str,

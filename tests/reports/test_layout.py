@@ -60,7 +60,7 @@ def test_a_wrapped_line_starts_with_tabs_to_its_first_filled_column():
 
 def test_compound_words_break_after_their_hyphen_not_inside_a_word():
     m = metrics()
-    column = 24 * MM - 4  # a region column's text width
+    column = 24 * MM - 4  # the text width of a 24 mm column
     lines = [text for text, _w in wrap("Северо-Казахстанская область", column, 7.5, m)]
     assert lines == ["Северо-", "Казахстанская", "область"]
     # where the whole compound fits, it stays whole; numbers like 2026-000123 too
